@@ -1,0 +1,277 @@
+# keel — build, run, test and debug a 32-bit higher-half teaching kernel.
+#
+# `make help` lists the targets.  Everything is built out of tree under
+# $(BUILD) (default: build/).  Module fragments in mk/*.mk add host tools and
+# pure sources; kernel sources are found by wildcard, one folder a layer.
+
+BUILD      ?= build
+CROSS      ?= i686-linux-gnu-
+KCC        := $(CROSS)gcc
+OBJCOPY    := $(CROSS)objcopy
+NM         := $(CROSS)nm
+NASM       ?= nasm
+QEMU       ?= qemu-system-i386
+GDB        ?= gdb
+PYTHON     ?= python3
+HOSTCC     ?= gcc
+MEM        ?= 128
+# Extra kernel command-line options for `make run` / `make debug`, e.g.
+#   make run ARGS='hz=250 sched.workload=0,50,0:10,30,5'
+ARGS       ?=
+
+.DEFAULT_GOAL := all
+# `make V=1` shows each command in full.
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @echo "  $(1)"
+endif
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------- flags ----
+# Warnings (all are errors):
+#   -Wall -Wextra            the usual set
+#   -Wstrict-prototypes      `f()` is not a prototype in C11; say `f(void)`
+#   -Wmissing-prototypes     every global function is declared in a header
+#   -Wold-style-definition   no K&R definitions
+#   -Wshadow                 a local that hides another is a reading trap
+#   -Wpointer-arith          no arithmetic on void *
+#   -Wvla                    no variable-length arrays on a 4 KiB-page stack
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+        -Wold-style-definition -Wshadow -Wpointer-arith -Wvla
+
+# Kernel code generation:
+#   -ffreestanding -nostdlib   no hosted C library; only the compiler's own
+#                              freestanding headers (stdint, stdarg, ...)
+#   -fno-pie                   linked at a fixed higher-half address
+#   -fno-stack-protector       no __stack_chk_guard in a kernel without TLS
+#   -fno-omit-frame-pointer    the panic backtrace walks the EBP chain
+#   -march=i486                the oldest CPU we boot on (QEMU -cpu 486): no
+#                              cmov, no SSE
+#   -mgeneral-regs-only        no FPU/MMX/SSE registers: a trap frame does
+#                              not save them
+#   -fno-strict-aliasing       page tables and headers are read through
+#                              several types
+KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -fno-pie -fno-stack-protector \
+           -fno-omit-frame-pointer -O2 -g -m32 -march=i486 -mtune=generic \
+           -mgeneral-regs-only -fno-strict-aliasing -fno-common \
+           $(WARN) -I. -MMD -MP $(KDEFS)
+KLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+            -Wl,-z,max-page-size=0x1000
+KLIBS    := -lgcc
+# NASM's DWARF line tables cover one section per file well; boot/entry.asm
+# has two (.boot.text before paging, .text after) and its tables confuse
+# gdb's backtraces, so boot/ is assembled without them.  Its labels remain
+# in the symbol table.
+NASMFLAGS := -f elf32 -I.
+NASMDEBUG := -g -F dwarf
+$(BUILD)/k/kernel/%.o: NASMFLAGS += $(NASMDEBUG)
+$(BUILD)/k/sched/%.o: NASMFLAGS += $(NASMDEBUG)
+
+# Host builds of the pure code: the same .c files, with sanitizers.
+HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -I. -MMD -MP \
+              -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -DKEEL_HOST $(WARN)
+HOSTLDFLAGS := -fsanitize=address,undefined
+
+# ---------------------------------------------------------------- sources --
+# Each module fragment mk/NAME.mk declares a host test suite:
+#   HOST_SUITES += NAME
+#   HOST_SUITE_NAME := the pure sources and the tests (tests/pure/*.c and
+#                      tests/host/*.c) that make up build/host/ktest-NAME
+# and may add host programs to HOST_TOOLS, with their own rules.
+HOST_SUITES    :=
+HOST_TOOLS     :=   # host programs to build with `make tools`
+BENCH_TARGETS  :=
+TEST_DEPS      :=
+-include $(sort $(wildcard mk/*.mk))
+
+KASM_SRCS := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm))
+KC_SRCS   := $(sort $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c \
+                      lib/*.c tests/pure/*.c tests/kernel/*.c \
+                      tests/selftest/*.c tests/bench/*.c))
+KOBJS     := $(KASM_SRCS:%.asm=$(BUILD)/k/%.o) $(KC_SRCS:%.c=$(BUILD)/k/%.o)
+
+HOST_BINS := $(HOST_SUITES:%=$(BUILD)/host/ktest-%)
+HOST_ALL_SRCS := tests/host/runner.c $(sort $(foreach s,$(HOST_SUITES),$(HOST_SUITE_$(s))))
+
+KERNEL   := $(BUILD)/keel.elf
+ISO      := $(BUILD)/keel.iso
+
+# ----------------------------------------------------------------- kernel --
+# The kernel is linked twice.  Pass 1 has an empty symbol table; its function
+# symbols become build/k/ksyms.c, which pass 2 links in (placed after all
+# text, so no function moves).  tools/gensyms --check then proves that the
+# table in the final image names every function at its final address.
+.PHONY: all kernel
+all: kernel tools
+
+kernel: $(KERNEL)
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC      $<)
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(call quiet,NASM    $<)
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Test files keep their cases in source order in the ktest_cases section, so
+# KTAP numbers follow the file.
+$(BUILD)/k/tests/%.o: KCFLAGS += -fno-toplevel-reorder
+$(BUILD)/host/tests/%.o: HOSTCFLAGS += -fno-toplevel-reorder
+
+$(BUILD)/k/ksyms0.c: tools/gensyms
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/gensyms --empty > $@
+
+$(BUILD)/k/ksyms0.o: $(BUILD)/k/ksyms0.c
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/keel.pass1.elf: $(KOBJS) $(BUILD)/k/ksyms0.o linker.ld
+	$(call quiet,LD      $@)
+	$(Q)$(KCC) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(BUILD)/k/ksyms0.o $(KLIBS)
+
+$(BUILD)/k/ksyms.c: $(BUILD)/keel.pass1.elf tools/gensyms
+	$(call quiet,GENSYMS $@)
+	$(Q)$(NM) -n $< | $(PYTHON) tools/gensyms > $@
+
+$(BUILD)/k/ksyms.o: $(BUILD)/k/ksyms.c
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/k/ksyms.o linker.ld
+	$(call quiet,LD      $@)
+	$(Q)$(KCC) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(BUILD)/k/ksyms.o $(KLIBS)
+	$(Q)$(NM) -n $@ | $(PYTHON) tools/gensyms --check $(BUILD)/k/ksyms.c
+
+# The harness self-test kernel: the same sources plus one case that must fail.
+SELFTEST_KERNEL := $(BUILD)/selftest/keel.elf
+$(SELFTEST_KERNEL): $(KASM_SRCS) $(KC_SRCS) tests/selftest/fail.c linker.ld tools/gensyms
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/selftest \
+	    KDEFS=-DKEEL_SELFTEST_FAIL $(BUILD)/selftest/keel.elf
+selftest-kernel: $(SELFTEST_KERNEL)
+
+# --------------------------------------------------------------- host side --
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC  $<)
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+# The objects of host suite $(1).  (A function, so that no '%' appears in
+# the pattern rule's text, where make would take it for the stem.)
+host_suite_objs = $(addprefix $(BUILD)/host/,$(patsubst %.c,%.o,$(HOST_SUITE_$(1))))
+.SECONDEXPANSION:
+$(BUILD)/host/ktest-%: $(BUILD)/host/tests/host/runner.o \
+                       $$(call host_suite_objs,$$*)
+	$(HOSTCC) $(HOSTLDFLAGS) -o $@ $^
+
+.PHONY: host-tests tools
+host-tests: $(HOST_BINS)
+tools: $(HOST_TOOLS)
+
+# -------------------------------------------------------------------- iso --
+$(ISO): $(KERNEL) boot/grub.cfg
+	@mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL) $(BUILD)/iso/boot/keel.elf
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ------------------------------------------------------------------ phony --
+QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
+             -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: bootstrap run run-iso iso debug debug-server test test-host \
+        test-kernel test-matrix bench compile_commands clean help
+
+bootstrap:
+	@tools/bootstrap
+
+iso: bootstrap
+	@$(MAKE) --no-print-directory $(ISO)
+
+run: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@echo "keel: serial console on this terminal; quit QEMU with Ctrl-A X"
+	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
+	    -serial mon:stdio
+
+run-iso: iso
+	$(QEMU_BASE) -cdrom $(ISO) -display none -serial mon:stdio
+
+# One command: QEMU halted with a gdb stub on :1234 in the background, gdb
+# in the foreground with the kernel's symbols and a breakpoint on kmain.
+debug: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
+	    -serial file:$(BUILD)/serial.log -S -s & \
+	$(GDB) -q -x tools/gdb/keel.gdb $(KERNEL); kill %1 2>/dev/null; true
+
+# Two terminals: this one runs QEMU (serial here), the other runs
+#   gdb -x tools/gdb/keel.gdb build/keel.elf
+debug-server: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
+	    -serial mon:stdio -S -s
+
+test: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) \
+	    $(HOST_BINS) tools $(TEST_DEPS)
+	$(PYTHON) tools/harness all --build $(BUILD) --qemu $(QEMU)
+
+# Benchmarks: guest instructions under -icount shift=0 (see tools/bench);
+# writes $(BUILD)/bench.json.
+bench: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL) heap-traces $(BUILD)/tools/heap-trace
+	$(PYTHON) tools/bench --build $(BUILD) --qemu $(QEMU)
+
+test-host: $(HOST_BINS)
+	$(PYTHON) tools/harness host --build $(BUILD)
+
+test-kernel: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	$(PYTHON) tools/harness kernel --build $(BUILD) --qemu $(QEMU)
+
+# The whole self-test suite at each memory size from 8 MiB to 3.5 GiB.
+test-matrix: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	$(PYTHON) tools/harness matrix --build $(BUILD) --qemu $(QEMU)
+
+compile_commands: compile_commands.json
+compile_commands.json: tools/compile-commands Makefile
+	$(PYTHON) tools/compile-commands "$(KCC) $(KCFLAGS)" "$(HOSTCC) $(HOSTCFLAGS)" \
+	    "$(KC_SRCS)" "$(HOST_ALL_SRCS)" > $@
+
+clean:
+	rm -rf $(BUILD) compile_commands.json
+
+help:
+	@echo "keel make targets:"
+	@echo "  make            build the kernel ($(KERNEL)) and the host tools"
+	@echo "  make run        boot in QEMU, serial console on this terminal (Ctrl-A X quits)"
+	@echo "                  ARGS='opt=val ...' adds kernel options, MEM=MiB sets RAM"
+	@echo "  make test       host tests, kernel self-tests, crash tests, harness self-test;"
+	@echo "                  prints one 'N passed, N failed' line and writes $(BUILD)/junit.xml"
+	@echo "  make test-host  only the host tests of the pure code (ASan + UBSan)"
+	@echo "  make test-kernel only the in-kernel self-tests"
+	@echo "  make test-matrix the self-tests at -m 8, 32, 128, 1024 and 3584"
+	@echo "  make bench      guest-instruction benchmarks (qemu -icount), $(BUILD)/bench.json"
+	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal)"
+	@echo "  make debug-server  QEMU halted with a gdb stub on :1234 (two-terminal way)"
+	@echo "  make iso        GRUB rescue ISO at $(ISO); make run-iso boots it"
+	@echo "  make tools      host tools: $(notdir $(HOST_TOOLS))"
+	@echo "  make compile_commands  compile_commands.json for clangd"
+	@echo "  make bootstrap  check for (and install) the toolchain"
+	@echo "  make clean      remove $(BUILD)/"
+	@$(MAKE) --no-print-directory -s help-extra
+
+# Module fragments (mk/*.mk) add their own lines with `help-extra::`.
+help-extra::
+	@:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,299 @@
+/*
+ * mlfq: the policy.  See mlfq.h for the rules and which function
+ * implements which.  Invariants, checked by kassert where they matter:
+ *  - e is in q[e->level] iff e->state == MLFQ_QUEUED;
+ *  - bit L of m->nonempty is set iff q[L] is not empty;
+ *  - e is on the all-list iff e->state != MLFQ_OUTSIDE;
+ *  - between ticks, an attached entity has ticks_left >= 1 and
+ *    allot_left >= 1 (params_check forbids zero quanta and allotments).
+ */
+#include "sched/mlfq.h"
+
+#include "lib/kassert.h"
+
+void mlfq_params_default(struct mlfq_params *p)
+{
+	*p = (struct mlfq_params){0};
+	p->levels = 3;
+	p->quantum[2] = 10;
+	p->quantum[1] = 20;
+	p->quantum[0] = 40;
+	p->allot[2] = 1;
+	p->allot[1] = 2;
+	p->allot[0] = 1;
+	p->boost = 1000;
+}
+
+void mlfq_params_ostep(struct mlfq_params *p)
+{
+	*p = (struct mlfq_params){0};
+	p->levels = 3;
+	for (int l = 0; l < p->levels; l++) {
+		p->quantum[l] = 10;
+		p->allot[l] = 1;
+	}
+	p->boost_ostep = true;
+}
+
+const char *mlfq_params_check(const struct mlfq_params *p)
+{
+	if (p->levels < 1 || p->levels > MLFQ_MAX_LEVELS)
+		return "the number of levels must be between 1 and 32";
+	for (int l = 0; l < p->levels; l++) {
+		if (p->quantum[l] < 1 || p->quantum[l] > MLFQ_MAX_QUANTUM)
+			return "a quantum must be between 1 and 1000000000 ticks";
+		if (p->allot[l] < 1 || p->allot[l] > MLFQ_MAX_ALLOT)
+			return "an allotment must be between 1 and 1000000000 quanta";
+	}
+	return NULL;
+}
+
+void mlfq_init(struct mlfq *m, const struct mlfq_params *p)
+{
+	kassert(mlfq_params_check(p) == NULL);
+	*m = (struct mlfq){0};
+	m->p = *p;
+}
+
+/* ---------------------------------------------------- queue primitives -- */
+
+static void q_push_tail(struct mlfq *m, struct mlfq_ent *e)
+{
+	struct mlfq_queue *q = &m->q[e->level];
+
+	e->next = NULL;
+	e->prev = q->tail;
+	if (q->tail)
+		q->tail->next = e;
+	else
+		q->head = e;
+	q->tail = e;
+	q->len++;
+	m->nonempty |= 1u << e->level;
+	m->nqueued++;
+	e->state = MLFQ_QUEUED;
+}
+
+static void q_push_head(struct mlfq *m, struct mlfq_ent *e)
+{
+	struct mlfq_queue *q = &m->q[e->level];
+
+	e->prev = NULL;
+	e->next = q->head;
+	if (q->head)
+		q->head->prev = e;
+	else
+		q->tail = e;
+	q->head = e;
+	q->len++;
+	m->nonempty |= 1u << e->level;
+	m->nqueued++;
+	e->state = MLFQ_QUEUED;
+}
+
+/* Takes e out of its queue; the caller sets its new state. */
+static void q_unlink(struct mlfq *m, struct mlfq_ent *e)
+{
+	struct mlfq_queue *q = &m->q[e->level];
+
+	kassert(e->state == MLFQ_QUEUED && q->len > 0);
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		q->head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		q->tail = e->prev;
+	e->next = e->prev = NULL;
+	if (--q->len == 0)
+		m->nonempty &= ~(1u << e->level);
+	m->nqueued--;
+}
+
+static void all_link(struct mlfq *m, struct mlfq_ent *e)
+{
+	e->all_prev = NULL;
+	e->all_next = m->all;
+	if (m->all)
+		m->all->all_prev = e;
+	m->all = e;
+	m->nattached++;
+}
+
+static void all_unlink(struct mlfq *m, struct mlfq_ent *e)
+{
+	if (e->all_prev)
+		e->all_prev->all_next = e->all_next;
+	else
+		m->all = e->all_next;
+	if (e->all_next)
+		e->all_next->all_prev = e->all_prev;
+	e->all_next = e->all_prev = NULL;
+	m->nattached--;
+}
+
+/* A fresh quantum and allotment of the entity's current level. */
+static void refill(const struct mlfq *m, struct mlfq_ent *e)
+{
+	e->ticks_left = m->p.quantum[e->level];
+	e->allot_left = m->p.allot[e->level];
+}
+
+/* ------------------------------------------------------------- rule 3 -- */
+
+void mlfq_attach(struct mlfq *m, struct mlfq_ent *e)
+{
+	kassert(e->state == MLFQ_OUTSIDE);
+	e->level = (uint8_t)mlfq_top(m);
+	refill(m, e);
+	e->next = e->prev = NULL;
+	e->state = MLFQ_WAITING;
+	all_link(m, e);
+}
+
+void mlfq_add(struct mlfq *m, struct mlfq_ent *e)
+{
+	if (e->state == MLFQ_OUTSIDE)
+		mlfq_attach(m, e);
+	kassert(e->state == MLFQ_WAITING);
+	q_push_tail(m, e);
+}
+
+/* ------------------------------------------------------------- rule 1 -- */
+
+struct mlfq_ent *mlfq_pick(const struct mlfq *m)
+{
+	if (m->nonempty == 0)
+		return NULL;
+	return m->q[31 - __builtin_clz(m->nonempty)].head;
+}
+
+/* ------------------------------------------------------ rules 2 and 4 -- */
+
+/*
+ * The quantum ran out: use one unit of allotment; the last one moves the
+ * entity down a level (the bottom level keeps it) with fresh counters.
+ * A queued entity goes to the tail of its (new) level: rule 2.
+ */
+static unsigned expire(struct mlfq *m, struct mlfq_ent *e)
+{
+	bool queued = e->state == MLFQ_QUEUED;
+	unsigned r = MLFQ_CHARGE_EXPIRED;
+
+	m->stats.expired++;
+	if (queued)
+		q_unlink(m, e);
+	if (--e->allot_left == 0) {
+		if (e->level > 0) {
+			e->level--;
+			r |= MLFQ_CHARGE_DEMOTED;
+			m->stats.demoted++;
+		}
+		refill(m, e);
+	} else {
+		e->ticks_left = m->p.quantum[e->level];
+	}
+	if (queued)
+		q_push_tail(m, e);
+	return r;
+}
+
+unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e, enum mlfq_after what)
+{
+	bool expired;
+
+	if (what == MLFQ_BLOCKS)
+		kassert(e->state == MLFQ_BLOCKED || e->state == MLFQ_QUEUED);
+	else
+		kassert(e->state == MLFQ_QUEUED);
+	kassert(e->ticks_left >= 1);
+	m->stats.charged++;
+	expired = --e->ticks_left == 0;
+	if (what == MLFQ_FINISHED) {
+		mlfq_remove(m, e);
+		return 0;
+	}
+	if (what == MLFQ_STARTS_IO) {
+		q_unlink(m, e);
+		e->state = MLFQ_BLOCKED;
+	}
+	if ((what == MLFQ_STARTS_IO || what == MLFQ_BLOCKS) && m->p.io_refill)
+		refill(m, e);
+	return expired ? expire(m, e) : 0;
+}
+
+/* ------------------------------------------------- mid-tick changes -- */
+
+void mlfq_block(struct mlfq *m, struct mlfq_ent *e)
+{
+	q_unlink(m, e);
+	e->state = MLFQ_BLOCKED;
+}
+
+void mlfq_wake(struct mlfq *m, struct mlfq_ent *e)
+{
+	kassert(e->state == MLFQ_BLOCKED);
+	if (m->p.io_to_head)
+		q_push_head(m, e);
+	else
+		q_push_tail(m, e);
+}
+
+void mlfq_yield(struct mlfq *m, struct mlfq_ent *e)
+{
+	q_unlink(m, e);
+	q_push_tail(m, e);
+}
+
+void mlfq_remove(struct mlfq *m, struct mlfq_ent *e)
+{
+	if (e->state == MLFQ_OUTSIDE)
+		return;
+	if (e->state == MLFQ_QUEUED)
+		q_unlink(m, e);
+	all_unlink(m, e);
+	e->state = MLFQ_OUTSIDE;
+}
+
+/* ------------------------------------------------------------- rule 5 -- */
+
+bool mlfq_boost_due(const struct mlfq *m, uint32_t t)
+{
+	return m->p.boost > 0 && t > 0 && t % m->p.boost == 0;
+}
+
+/* Appends q[from] to the tail of q[to], keeping its order; O(1). */
+static void q_splice(struct mlfq *m, int from, int to)
+{
+	struct mlfq_queue *src = &m->q[from], *dst = &m->q[to];
+
+	if (src->len == 0)
+		return;
+	if (dst->tail) {
+		dst->tail->next = src->head;
+		src->head->prev = dst->tail;
+	} else {
+		dst->head = src->head;
+	}
+	dst->tail = src->tail;
+	dst->len += src->len;
+	*src = (struct mlfq_queue){0};
+	m->nonempty = (m->nonempty & ~(1u << from)) | (1u << to);
+}
+
+void mlfq_boost(struct mlfq *m)
+{
+	int top = mlfq_top(m);
+
+	m->stats.boosts++;
+	for (int l = 0; l < top; l++)
+		q_splice(m, l, top);
+	for (struct mlfq_ent *e = m->all; e; e = e->all_next) {
+		e->level = (uint8_t)top;
+		if (m->p.boost_ostep)
+			e->ticks_left = m->p.allot[top];
+		else
+			refill(m, e);
+	}
+}

@@ -1,0 +1,307 @@
+/*
+ * Host-only tests of tools/mlfq-sim and the runner behind it:
+ *  - every file in tests/golden/mlfq/ is the exact stdout of OSTEP's
+ *    mlfq.py for the flags in its name (tokens joined by '_', each one a
+ *    flag letter with its value attached: c_Q10,20,40_l0,200,0.out means
+ *    `-c -Q10,20,40 -l0,200,0`); mlfq-sim must print the same bytes;
+ *  - bad command lines give exit status 2 and one `mlfq-sim: ` line on
+ *    stderr, nothing on stdout;
+ *  - the integer "%.2f" of the averages against the C library's exactly
+ *    rounded printf, over many sums and job counts.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/ktest.h"
+#include "sched/mlfq_run.h"
+
+int mlfq_sim(int argc, char **argv, FILE *out, FILE *err);
+
+#ifndef KEEL_SRCDIR
+#define KEEL_SRCDIR "."
+#endif
+
+struct sim_result {
+	int rc;
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+static void run_sim(int argc, char **argv, struct sim_result *r)
+{
+	FILE *out = open_memstream(&r->out, &r->out_len);
+	FILE *err = open_memstream(&r->err, &r->err_len);
+
+	r->rc = mlfq_sim(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void free_result(struct sim_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (*len + 4096 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		size_t got = fread(buf + *len, 1, cap - *len, f);
+		*len += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	return buf;
+}
+
+static const char *golden_dir(void)
+{
+	static const char *const dirs[] = {KEEL_SRCDIR "/tests/golden/mlfq",
+					   "tests/golden/mlfq"};
+	const char *env = getenv("MLFQ_GOLDEN_DIR");
+	DIR *d;
+
+	if (env)
+		return env;
+	for (size_t i = 0; i < 2; i++) {
+		d = opendir(dirs[i]);
+		if (d) {
+			closedir(d);
+			return dirs[i];
+		}
+	}
+	return NULL;
+}
+
+/* Line number (from 1) of the first difference, and both lines. */
+static void diag_first_difference(const char *name, const char *a,
+				  size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, line = 1, start = 0;
+
+	while (i < alen && i < blen && a[i] == b[i]) {
+		if (a[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+		i++;
+	}
+	ktest_diag("%s: first difference at line %zu", name, line);
+	ktest_diag("  mlfq-sim: %.*s", (int)strcspn(a + start, "\n"),
+		   start < alen ? a + start : "");
+	ktest_diag("  golden:   %.*s", (int)strcspn(b + start, "\n"),
+		   start < blen ? b + start : "");
+}
+
+/* Runs mlfq-sim with the flags in the golden file's name; 1 if equal. */
+static int check_golden(const char *dir, const char *name)
+{
+	char path[512], flags[256], *argv[32], args[32][64];
+	int argc = 0, same;
+	size_t glen;
+	char *golden;
+	struct sim_result r;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4), name);
+	argv[argc++] = "mlfq-sim";
+	for (char *tok = strtok(flags, "_"); tok && argc < 31;
+	     tok = strtok(NULL, "_")) {
+		snprintf(args[argc], sizeof args[argc], "-%s", tok);
+		argv[argc] = args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	golden = read_file(path, &glen);
+	if (!golden) {
+		ktest_diag("%s: cannot read", path);
+		return 0;
+	}
+	run_sim(argc, argv, &r);
+	same = r.rc == 0 && r.err_len == 0 && r.out_len == glen &&
+	       memcmp(r.out, golden, glen) == 0;
+	if (!same) {
+		ktest_diag("%s: exit %d, stderr '%s'", name, r.rc, r.err);
+		diag_first_difference(name, r.out, r.out_len, golden, glen);
+	}
+	free(golden);
+	free_result(&r);
+	return same;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+KTEST(mlfq_host, golden_outputs_match_mlfq_py)
+{
+	const char *dir = golden_dir();
+	char *names[256];
+	int n = 0, passed = 0;
+	struct dirent *de;
+	DIR *d;
+
+	KASSERT_TRUE(dir != NULL);
+	d = opendir(dir);
+	KASSERT_TRUE(d != NULL);
+	while ((de = readdir(d)) && n < 256) {
+		size_t len = strlen(de->d_name);
+		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], cmp_names);
+	for (int i = 0; i < n; i++) {
+		int ok = check_golden(dir, names[i]);
+		passed += ok;
+		if (!ok)
+			KTEST_FAIL(names[i]);
+		free(names[i]);
+	}
+	KEXPECT_GE(n, 8);
+	KEXPECT_EQ(passed, n);
+}
+
+/* Each bad command line: status 2, one "mlfq-sim: ..." line, no stdout. */
+KTEST(mlfq_host, bad_command_lines)
+{
+	static const char *const cases[][4] = {
+		{"-l", "0,10", NULL},
+		{"-l", "0,0,0", NULL},
+		{"-l", ":", NULL},
+		{"-l", "0,x,0", NULL},
+		{"-q", "0", "-l", "0,5,0"},
+		{"-q", "ten", NULL},
+		{"-n", "0", NULL},
+		{"-n", "33", NULL},
+		{"-Q", "10,,40", NULL},
+		{"-Q", "10,20", "-A", "1,2,3"},
+		{"-A", "1,0,1", NULL},
+		{"-a", "0", NULL},
+		{"-i", "-1", NULL},
+		{"-B", "-5", NULL},
+		{"-x", NULL},
+		{"-l", NULL},
+		{"--numQueue=", "3", NULL},
+		{"--num", "3", NULL},
+		{"--stay=1", NULL},
+		{"extra", NULL},
+		{"-j", "0", NULL},
+		{"-m", "0", NULL},
+		{"-s", "1.5", NULL},
+		{"-i", "100000", "-l", "0,100000,1"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[6] = {"mlfq-sim"};
+		int argc = 1;
+		struct sim_result r;
+
+		for (int j = 0; j < 4 && cases[i][j]; j++)
+			argv[argc++] = (char *)cases[i][j];
+		argv[argc] = NULL;
+		run_sim(argc, argv, &r);
+		KEXPECT_EQ(r.rc, 2);
+		KEXPECT_EQ(r.out_len, 0);
+		KEXPECT_TRUE(r.err_len > 11 && strncmp(r.err, "mlfq-sim: ", 10) == 0);
+		KEXPECT_TRUE(r.err_len > 0 && r.err[r.err_len - 1] == '\n' &&
+			     memchr(r.err, '\n', r.err_len) == r.err + r.err_len - 1);
+		if (r.rc != 2 || r.out_len != 0)
+			ktest_diag("case %zu (%s): rc %d, stderr '%s'", i,
+				   cases[i][0], r.rc, r.err);
+		free_result(&r);
+	}
+}
+
+KTEST(mlfq_host, error_messages_name_the_flag)
+{
+	char *argv1[] = {"mlfq-sim", "-l", "0,5,0:1,x,0", "-c", NULL};
+	char *argv2[] = {"mlfq-sim", "-Q", "10,20", "-A", "1,2,3", NULL};
+	struct sim_result r;
+
+	run_sim(4, argv1, &r);
+	KEXPECT_STREQ(r.err, "mlfq-sim: -l: job 1: run time: expected a number, got 'x'\n");
+	free_result(&r);
+	run_sim(5, argv2, &r);
+	KEXPECT_STREQ(r.err, "mlfq-sim: -A: 3 allotments for 2 queues (need one per queue)\n");
+	free_result(&r);
+}
+
+KTEST(mlfq_host, help_goes_to_stdout)
+{
+	char *argv[] = {"mlfq-sim", "-h", NULL};
+	struct sim_result r;
+
+	run_sim(2, argv, &r);
+	KEXPECT_EQ(r.rc, 0);
+	KEXPECT_TRUE(strncmp(r.out, "usage: mlfq-sim", 15) == 0);
+	KEXPECT_EQ(r.err_len, 0);
+	free_result(&r);
+}
+
+static int check_avg(uint64_t sum, uint32_t n)
+{
+	char mine[32], libc[64];
+
+	mlfq_format_avg(mine, sizeof mine, sum, n);
+	snprintf(libc, sizeof libc, "%.2f", (double)sum / n);
+	if (strcmp(mine, libc) == 0)
+		return 1;
+	ktest_diag("%llu/%u: mine %s, printf %s", (unsigned long long)sum, n,
+		   mine, libc);
+	return 0;
+}
+
+/*
+ * glibc's printf, like Python's float formatting, rounds the double's
+ * exact value, ties to even; the double is sum/n correctly rounded.
+ */
+KTEST(mlfq_host, averages_match_printf)
+{
+	uint64_t x = 88172645463325252ull;
+	int bad = 0;
+
+	for (uint32_t n = 1; n <= 200 && bad < 10; n++)
+		for (uint64_t sum = 0; sum <= 5000; sum++)
+			bad += !check_avg(sum, n);
+	/* Every exact midpoint (2k+1)/200 that some n up to 10000 reaches. */
+	for (uint32_t n = 8; n <= MLFQ_RUN_MAX_JOBS && bad < 10; n += 8)
+		for (uint64_t k = 0; k < 2000; k++) {
+			uint64_t num = (2 * k + 1) * n;
+			if (num % 200 == 0)
+				bad += !check_avg(num / 200, n);
+		}
+	/* Random large ones, and midpoints near the top of the range. */
+	for (int i = 0; i < 200000 && bad < 10; i++) {
+		uint32_t n;
+		uint64_t avg, sum;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n = (uint32_t)(x % MLFQ_RUN_MAX_JOBS) + 1;
+		avg = (x >> 20) % MLFQ_RUN_MAX_TICKS;
+		sum = avg * n + (x >> 8) % n;
+		bad += !check_avg(sum, n);
+		if (n % 8 == 0) {
+			uint64_t k = avg * 100 + (x >> 40) % 100;
+			if ((2 * k + 1) * n % 200 == 0)
+				bad += !check_avg((2 * k + 1) * n / 200, n);
+		}
+	}
+	KEXPECT_EQ(bad, 0);
+}
