@@ -1,0 +1,127 @@
+/*
+ * cmdline — option getters with warnings (see cmdline.h).
+ */
+#include "kernel/cmdline.h"
+
+#include "kernel/console.h"
+#include "lib/options.h"
+#include "lib/string.h"
+
+#define CMDLINE_WARN_MAX 160
+
+static struct options opts;
+static char line_copy[OPT_LINE_MAX];
+static uint32_t used_mask; /* bit i: option i was asked for */
+
+static void mark_used(const char *key)
+{
+	for (int i = 0; i < opt_count(&opts) && i < 32; i++)
+		if (strcmp(opt_key(&opts, i), key) == 0)
+			used_mask |= 1u << i;
+}
+
+static void warn(const char *w)
+{
+	if (w[0])
+		kprintf("cmdline: warning: %s\n", w);
+}
+
+/* Skip the image path a multiboot loader puts first (see cmdline.h). */
+static const char *skip_image_path(const char *line)
+{
+	const char *end = line;
+	bool slash = false;
+	while (*end == ' ')
+		end++;
+	line = end;
+	while (*end && *end != ' ') {
+		if (*end == '=')
+			return line;
+		slash |= *end == '/';
+		end++;
+	}
+	if (slash || (end - line >= 4 && strncmp(end - 4, ".elf", 4) == 0))
+		return end;
+	return line;
+}
+
+void cmdline_init(const char *line)
+{
+	line = skip_image_path(line);
+	while (*line == ' ')
+		line++;
+	strlcpy(line_copy, line, sizeof(line_copy));
+	opt_parse(&opts, line);
+	for (int i = 0; i < opt_error_count(&opts); i++)
+		kprintf("cmdline: warning: %s\n", opt_error(&opts, i));
+	if (opts.errors_dropped)
+		kprintf("cmdline: warning: %d more malformed words\n",
+			opts.errors_dropped);
+	if (opts.truncated)
+		kprintf("cmdline: warning: command line too long; cut at %u bytes\n",
+			OPT_LINE_MAX - 1);
+}
+
+const char *cmdline_line(void)
+{
+	return line_copy;
+}
+
+bool cmdline_has(const char *key)
+{
+	mark_used(key);
+	return opt_has(&opts, key);
+}
+
+const char *cmdline_str(const char *key)
+{
+	mark_used(key);
+	return opt_str(&opts, key);
+}
+
+uint32_t cmdline_uint(const char *key, uint32_t def, uint32_t min,
+		      uint32_t max)
+{
+	char w[CMDLINE_WARN_MAX];
+	uint32_t v = opt_uint(&opts, key, def, min, max, w, sizeof(w));
+	mark_used(key);
+	warn(w);
+	return v;
+}
+
+bool cmdline_bool(const char *key, bool def)
+{
+	char w[CMDLINE_WARN_MAX];
+	bool v = opt_bool(&opts, key, def, w, sizeof(w));
+	mark_used(key);
+	warn(w);
+	return v;
+}
+
+int cmdline_choice(const char *key, const char *const choices[], int n,
+		   int def)
+{
+	char w[CMDLINE_WARN_MAX];
+	int v = opt_choice(&opts, key, choices, n, def, w, sizeof(w));
+	mark_used(key);
+	warn(w);
+	return v;
+}
+
+int cmdline_uint_list(const char *key, uint32_t *out, int max, uint32_t min,
+		      uint32_t maxval)
+{
+	char w[CMDLINE_WARN_MAX];
+	int v = opt_uint_list(&opts, key, out, max, min, maxval, w, sizeof(w));
+	mark_used(key);
+	warn(w);
+	return v;
+}
+
+void cmdline_report_unused(void)
+{
+	for (int i = 0; i < opt_count(&opts) && i < 32; i++)
+		if (!(used_mask & (1u << i)))
+			kprintf("cmdline: warning: unknown option '%s' ignored\n",
+				opt_key(&opts, i));
+}

@@ -1,0 +1,60 @@
+/*
+ * irq — IRQ dispatch (see irq.h).
+ */
+#include "kernel/irq.h"
+
+#include "drivers/pic.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+
+static irq_handler_t irq_handlers[PIC_IRQS];
+static uint32_t irq_counts[PIC_IRQS];
+static uint32_t irq_spurious[PIC_IRQS];
+
+static struct trap_frame *irq_trap(struct trap_frame *tf)
+{
+	unsigned irq = tf->vector - T_IRQ0;
+	if (pic_is_spurious(irq)) {
+		irq_spurious[irq]++;
+		return tf;
+	}
+	irq_counts[irq]++;
+	pic_eoi(irq);
+	if (irq_handlers[irq])
+		irq_handlers[irq](irq, tf);
+	return tf;
+}
+
+void irq_init(void)
+{
+	pic_init();
+	for (unsigned i = 0; i < PIC_IRQS; i++)
+		trap_register(T_IRQ0 + i, irq_trap);
+}
+
+void irq_register(unsigned irq, irq_handler_t h)
+{
+	bool on = irq_save();
+	irq_handlers[irq] = h;
+	irq_restore(on);
+}
+
+void irq_unmask(unsigned irq)
+{
+	pic_unmask(irq);
+}
+
+void irq_mask(unsigned irq)
+{
+	pic_mask(irq);
+}
+
+uint32_t irq_count(unsigned irq)
+{
+	return irq_counts[irq];
+}
+
+uint32_t irq_spurious_count(unsigned irq)
+{
+	return irq_spurious[irq];
+}

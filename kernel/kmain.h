@@ -1,0 +1,15 @@
+/*
+ * kmain — the C entry point, called once by boot/entry.asm.
+ */
+#ifndef KEEL_KERNEL_KMAIN_H
+#define KEEL_KERNEL_KMAIN_H
+
+#include <stdint.h>
+
+#include "kernel/layout.h"
+
+#define KERNEL_VMA_ADDR KERNEL_VMA
+
+__attribute__((noreturn)) void kmain(uint32_t magic, uint32_t mbi_phys);
+
+#endif

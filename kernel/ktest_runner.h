@@ -1,0 +1,50 @@
+/*
+ * ktest_runner — the in-kernel side of kernel/ktest.h: runs the cases,
+ * prints KTAP version 1 over the console, and leaves QEMU with a status
+ * that tells pass from fail (kernel/qemu.h).
+ *
+ * Guarantees:
+ *  - every selected case yields exactly one `ok`/`not ok` line, numbered
+ *    in the plan's order; the stream ends with `N passed, N failed`;
+ *  - a case that calls KASSERT_* and fails, that skips, or that outruns its
+ *    tick budget (`# TIMEOUT`) is stopped with klongjmp and the run goes on;
+ *  - a case that panics is reported `not ok` after the panic report, and the
+ *    run ends there as a failure (the machine state is not trusted after a
+ *    panic);
+ *  - around every case the runner reads each registered resource probe
+ *    (free frames, heap bytes in use, ...) and fails the case if a value
+ *    did not come back: a suite leaves the machine as it found it.
+ */
+#ifndef KEEL_KERNEL_KTEST_RUNNER_H
+#define KEEL_KERNEL_KTEST_RUNNER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Run every case whose `suite.name` matches glob (NULL: all); exits QEMU. */
+__attribute__((noreturn)) void ktest_run(const char *glob);
+
+/* A named counter that every case must leave as it found it. */
+typedef uint32_t (*ktest_probe_t)(void);
+void ktest_add_probe(const char *name, ktest_probe_t probe);
+
+/*
+ * Whether the given context belongs to the running case (the watchdog only
+ * stops that one); sched/ installs the real test once threads exist.
+ */
+typedef bool (*ktest_context_check_t)(void);
+void ktest_set_context_check(ktest_context_check_t f);
+
+/* Called by panic(): report the running case, if any, and end the run. */
+void ktest_on_panic(void);
+/* Called by kassert_fail/kfatal: if ktest_catch_fatal is armed, return to
+ * it with the formatted message (does not return then). */
+__attribute__((format(printf, 1, 2))) void ktest_catch_check(const char *fmt,
+							      ...);
+void ktest_catch_checkv(const char *fmt, va_list ap);
+
+/* Whether a case is running right now. */
+bool ktest_active(void);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * main — kmain, the C entry point, and the order of bring-up.
+ *
+ * boot/entry.asm calls kmain on the boot stack with paging on and the
+ * multiboot magic and information pointer.  Each step below needs only the
+ * ones before it; the comment on each says what becomes possible.
+ */
+#include "drivers/serial.h"
+#include "drivers/pit.h"
+#include "kernel/bench.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/crash.h"
+#include "kernel/gdt.h"
+#include "kernel/irq.h"
+#include "kernel/kmain.h"
+#include "kernel/ktest_runner.h"
+#include "kernel/qemu.h"
+#include "kernel/time.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "mm/mm.h"
+#include "sched/task.h"
+#include "sched/workload_run.h"
+
+#define KEEL_VERSION "0.1"
+#define CTRL_T 0x14 /* "status", as BSD's SIGINFO key */
+
+static void banner(void)
+{
+	console_set_color(VGA_LIGHT_CYAN, VGA_BLACK);
+	kprintf("keel %s: a 32-bit teaching kernel (higher half at 0x%08x)\n",
+		KEEL_VERSION, KERNEL_VMA_ADDR);
+	console_set_color(VGA_LIGHT_GREY, VGA_BLACK);
+	kprintf("command line: '%s'\n", cmdline_line());
+}
+
+/* The parts every later step relies on: CPU tables, interrupts, time. */
+static void cpu_init(void)
+{
+	gdt_init();      /* segments and the TSS: traps have a stack to use */
+	idt_init();      /* all 256 vectors reach trap_dispatch */
+	irq_init();      /* PICs remapped to 32..47, all lines masked */
+	time_init(cmdline_uint("hz", PIT_HZ_DEFAULT, PIT_HZ_MIN, PIT_HZ_MAX));
+	serial_enable_rx_irq();
+	sti();           /* from here on the timer interrupts us */
+	mm_init();       /* frames, the final page directory, the heap */
+	sched_init();    /* kmain becomes task "main"; the timer preempts */
+}
+
+static __attribute__((noreturn)) void idle_console(void)
+{
+	kprintf("keel: boot finished; type, and the kernel echoes; Ctrl-T lists\n"
+		"the tasks (Ctrl-A X leaves QEMU)\n");
+	for (;;) {
+		int c = serial_getc();
+		if (c < 0) {
+			task_sleep(1);
+			continue;
+		}
+		if (c == CTRL_T)
+			task_list_print();
+		else
+			kprintf("%c", c == '\r' ? '\n' : c);
+	}
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+	const char *crash, *test, *bench;
+	bool poweroff;
+
+	console_init();                 /* kprintf works (polled serial, VGA) */
+	bootinfo_init(magic, mbi_phys); /* loader data copied before mm runs */
+	cmdline_init(bootinfo.cmdline);
+	banner();
+	cpu_init();
+	crash = cmdline_str("crash");
+	test = cmdline_str("test");
+	poweroff = cmdline_has("poweroff");
+	bench = cmdline_str("bench");
+	workload_run_from_cmdline();
+	cmdline_report_unused();
+	if (crash)
+		crash_run(crash);
+	if (test)
+		ktest_run(test[0] ? test : NULL);
+	if (bench)
+		bench_run(bench[0] ? bench : NULL);
+	if (poweroff) {
+		kprintf("keel: powering off\n");
+		qemu_exit(QEMU_EXIT_HALT);
+	}
+	idle_console();
+}

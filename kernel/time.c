@@ -1,0 +1,59 @@
+/*
+ * time — tick counting on IRQ 0 (see time.h).
+ */
+#include "kernel/time.h"
+
+#include "drivers/pit.h"
+#include "kernel/irq.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+
+#define TICK_HOOKS_MAX 4
+
+static volatile uint64_t ticks;
+static uint32_t tick_hz;
+static tick_hook_t hooks[TICK_HOOKS_MAX];
+static unsigned nhooks;
+
+static void time_irq(unsigned irq, struct trap_frame *tf)
+{
+	(void)irq;
+	ticks++;
+	for (unsigned i = 0; i < nhooks; i++)
+		hooks[i](ticks, tf);
+}
+
+void time_init(uint32_t hz)
+{
+	tick_hz = hz;
+	pit_init(hz);
+	irq_register(PIT_IRQ, time_irq);
+	irq_unmask(PIT_IRQ);
+}
+
+uint32_t time_hz(void)
+{
+	return tick_hz;
+}
+
+uint64_t time_ticks(void)
+{
+	bool on = irq_save(); /* a 64-bit read is two loads on a 32-bit CPU */
+	uint64_t t = ticks;
+	irq_restore(on);
+	return t;
+}
+
+void time_add_tick_hook(tick_hook_t hook)
+{
+	if (nhooks == TICK_HOOKS_MAX)
+		panic("time: more than %d tick hooks", TICK_HOOKS_MAX);
+	hooks[nhooks++] = hook;
+}
+
+void time_wait_ticks(uint32_t n)
+{
+	uint64_t until = time_ticks() + n;
+	while (time_ticks() < until)
+		sti_hlt();
+}

@@ -1,0 +1,599 @@
+/*
+ * task — threads and the scheduler (see task.h).
+ *
+ * All scheduler state is touched with interrupts off: in the timer
+ * interrupt, in the T_YIELD trap, or inside irq_save()/irq_restore().
+ */
+#include "sched/task.h"
+
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/gdt.h"
+#include "kernel/ktest_runner.h"
+#include "kernel/panic.h"
+#include "kernel/time.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/kheap.h"
+#include "mm/kstack.h"
+#include "mm/vm.h"
+
+#define FIRST_RUN_NEVER UINT64_MAX
+
+static struct mlfq mlfq;
+static struct task main_task, *idle;
+static struct task *current;
+static struct task *all_tasks;
+static struct task *sleepers; /* sorted by wake_at */
+/*
+ * The task picked at the last timer interrupt: the tick belongs to it, even
+ * if it blocks or yields half-way and another task runs the rest
+ * ("whatever a task does between two interrupts belongs to the tick it was
+ * picked for", ../shared/mlfq-reference.md).  NULL: the idle task's tick.
+ */
+static struct task *tick_owner;
+static bool need_resched, tick_pick;
+static int next_id;
+static uint32_t ntasks;
+static struct sched_stats stats;
+static sched_takeover_t takeover;
+static struct task *takeover_next; /* the takeover's pick for this tick */
+
+struct task *task_of(const struct mlfq_ent *e)
+{
+	return (struct task *)((uintptr_t)e - offsetof(struct task, ent));
+}
+
+struct task *task_current(void)
+{
+	return current;
+}
+
+struct task *task_idle(void)
+{
+	return idle;
+}
+
+const struct mlfq *sched_mlfq(void)
+{
+	return &mlfq;
+}
+
+const struct mlfq_params *sched_params(void)
+{
+	return &mlfq.p;
+}
+
+void sched_get_stats(struct sched_stats *s)
+{
+	bool on = irq_save();
+	*s = stats;
+	irq_restore(on);
+}
+
+/* Voluntary switches enter the trap path like any interrupt. */
+static void reschedule(void)
+{
+	need_resched = true;
+	__asm__ volatile("int %0" : : "i"(T_YIELD) : "memory");
+}
+
+/* ------------------------------------------------------------ picking -- */
+
+/* Rule 1 and 2 are mlfq_pick's; idle runs only when nothing is ready.
+ * While a workload has taken over, its pick for this tick runs. */
+static struct task *pick_next(void)
+{
+	struct mlfq_ent *e;
+	if (takeover)
+		return takeover_next ? takeover_next : idle;
+	e = mlfq_pick(&mlfq);
+	return e ? task_of(e) : idle;
+}
+
+static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
+{
+	struct task *prev = current;
+	prev->tf = tf;
+	if (prev->state == TASK_RUNNING) {
+		prev->state = TASK_READY;
+		if (prev != idle)
+			prev->preempted++;
+	}
+	next->state = TASK_RUNNING;
+	next->scheduled++;
+	if (next->first_run == FIRST_RUN_NEVER)
+		next->first_run = time_ticks();
+	stats.switches++;
+	current = next;
+	gdt_set_kernel_stack(next->kstack_top);
+	vm_switch(next->space);
+	return next->tf;
+}
+
+/* The trap-exit hook: the one place where the CPU changes tasks. */
+static struct trap_frame *sched_trap_exit(struct trap_frame *tf)
+{
+	struct task *next;
+	if (!need_resched)
+		return tf;
+	need_resched = false;
+	next = pick_next();
+	if (tick_pick) {
+		tick_pick = false;
+		tick_owner = (next == idle || takeover) ? NULL : next;
+	}
+	if (next == current)
+		return tf;
+	return switch_to(next, tf);
+}
+
+static struct trap_frame *yield_trap(struct trap_frame *tf)
+{
+	return tf; /* the work is sched_trap_exit's, which runs next */
+}
+
+/* ------------------------------------------------------------- ticks -- */
+
+static void wake_sleepers(uint64_t now)
+{
+	while (sleepers && sleepers->wake_at <= now) {
+		struct task *t = sleepers;
+		sleepers = t->sleep_link;
+		t->sleep_link = NULL;
+		t->state = TASK_READY;
+		mlfq_wake(&mlfq, &t->ent);
+	}
+}
+
+/*
+ * Step 4 for the tick that just ended, charged to its owner (the task
+ * picked for it); an idle tick charges nobody.  An owner still in its
+ * queue ran on ("continues"); one that blocked during the tick is charged
+ * as blocking, which is when -S's refill applies; one that exited is gone
+ * (task_exit cleared tick_owner).  A workload job's fate is decided here
+ * by the workload runner's hook.
+ */
+static void charge_tick(uint64_t now)
+{
+	struct task *t = tick_owner;
+	enum mlfq_after what;
+	(void)now;
+	if (!t) {
+		stats.idle_ticks++;
+		return;
+	}
+	t->ticks_at_level[t->ent.level]++;
+	what = mlfq_state(&t->ent) == MLFQ_QUEUED ? MLFQ_CONTINUES : MLFQ_BLOCKS;
+	if (mlfq_state(&t->ent) != MLFQ_OUTSIDE)
+		mlfq_charge(&mlfq, &t->ent, what);
+}
+
+static void sched_tick(uint64_t now, struct trap_frame *tf)
+{
+	(void)tf;
+	stats.ticks++;
+	if (takeover) {
+		/* The workload runner does steps 4, 1, 2 and 3 itself. */
+		takeover_next = takeover(now);
+		need_resched = tick_pick = true;
+		tick_owner = NULL;
+		return;
+	}
+	charge_tick(now);
+	if (mlfq_boost_due(&mlfq, (uint32_t)now)) {
+		mlfq_boost(&mlfq); /* rule 5 */
+		stats.boosts++;
+	}
+	wake_sleepers(now);
+	need_resched = true; /* step 3: pick, in sched_trap_exit */
+	tick_pick = true;
+}
+
+/* ------------------------------------------------------------ threads -- */
+
+static void task_list_add(struct task *t)
+{
+	t->all_link = all_tasks;
+	all_tasks = t;
+	ntasks++;
+}
+
+static void task_list_remove(struct task *t)
+{
+	for (struct task **p = &all_tasks; *p; p = &(*p)->all_link)
+		if (*p == t) {
+			*p = t->all_link;
+			ntasks--;
+			return;
+		}
+}
+
+/* Where every new task begins: the hand-built trap frame "returns" here. */
+static __attribute__((noreturn)) void task_trampoline(void)
+{
+	struct task *t = current;
+	task_exit(t->entry(t->arg));
+}
+
+/*
+ * The first trap frame of a new task, at the top of its stack: iret will
+ * load EIP = task_trampoline, kernel CS, and EFLAGS with interrupts on.
+ * From ring 0 to ring 0, iret pops no ESP: the task's stack starts just
+ * above the frame's EFLAGS.
+ */
+static void build_first_frame(struct task *t)
+{
+	struct trap_frame *tf = (struct trap_frame *)(t->kstack_top -
+						      sizeof(struct trap_frame));
+	memset(tf, 0, sizeof(*tf));
+	tf->ds = tf->es = tf->fs = tf->gs = SEL_KDATA;
+	tf->cs = SEL_KCODE;
+	tf->eip = (uint32_t)task_trampoline;
+	tf->eflags = EFLAGS_RESERVED1 | EFLAGS_IF;
+	tf->ebp = 0; /* the end of this task's backtraces */
+	t->tf = tf;
+}
+
+static void task_init_fields(struct task *t, const char *name)
+{
+	t->id = next_id++;
+	strlcpy(t->name, name, sizeof(t->name));
+	t->first_run = FIRST_RUN_NEVER;
+	t->space = vm_kernel_space();
+	wq_init(&t->exited);
+}
+
+struct task *task_create_stopped(const char *name, int (*entry)(void *),
+				 void *arg)
+{
+	struct task *t = kcalloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	if (!kstack_alloc(&t->kstack_slot, &t->kstack_top)) {
+		kfree(t);
+		return NULL;
+	}
+	t->entry = entry;
+	t->arg = arg;
+	t->state = TASK_NEW;
+	bool on = irq_save();
+	task_init_fields(t, name);
+	build_first_frame(t);
+	task_list_add(t);
+	mlfq_attach(&mlfq, &t->ent);
+	irq_restore(on);
+	return t;
+}
+
+void task_start(struct task *t)
+{
+	bool on = irq_save();
+	t->state = TASK_READY;
+	t->arrival = time_ticks();
+	mlfq_add(&mlfq, &t->ent); /* rule 3: a new task enters at the top */
+	irq_restore(on);
+}
+
+struct task *task_create(const char *name, int (*entry)(void *), void *arg)
+{
+	struct task *t = task_create_stopped(name, entry, arg);
+	if (t)
+		task_start(t);
+	return t;
+}
+
+void task_exit(int status)
+{
+	struct task *t = current;
+	cli();
+	if (t == &main_task || t == idle)
+		panic("task_exit: the %s task cannot exit", t->name);
+	t->exit_status = status;
+	t->finish = time_ticks();
+	t->state = TASK_ZOMBIE;
+	mlfq_remove(&mlfq, &t->ent);
+	if (tick_owner == t)
+		tick_owner = NULL; /* it may be reaped before the tick ends */
+	wq_wake_all(&t->exited);
+	reschedule();
+	panic("task_exit: zombie '%s' was scheduled again", t->name);
+}
+
+static void task_free(struct task *t)
+{
+	kstack_free(t->kstack_slot);
+	kfree(t);
+}
+
+int task_wait(struct task *t)
+{
+	int status;
+	bool on = irq_save();
+	if (t == current)
+		panic("task_wait: task '%s' waits for itself", t->name);
+	while (t->state != TASK_ZOMBIE)
+		wq_block(&t->exited);
+	status = t->exit_status;
+	task_list_remove(t);
+	irq_restore(on);
+	task_free(t);
+	return status;
+}
+
+void task_yield(void)
+{
+	bool on = irq_save();
+	if (mlfq_state(&current->ent) == MLFQ_QUEUED)
+		mlfq_yield(&mlfq, &current->ent); /* keeps its quantum left */
+	reschedule();
+	irq_restore(on);
+}
+
+static void sleepers_insert(struct task *t)
+{
+	struct task **p = &sleepers;
+	while (*p && (*p)->wake_at <= t->wake_at)
+		p = &(*p)->sleep_link;
+	t->sleep_link = *p;
+	*p = t;
+}
+
+void task_sleep(uint32_t n)
+{
+	bool on = irq_save();
+	if (n > 0 && current != idle) {
+		current->wake_at = time_ticks() + n;
+		current->state = TASK_BLOCKED;
+		mlfq_block(&mlfq, &current->ent);
+		sleepers_insert(current);
+		reschedule();
+	}
+	irq_restore(on);
+}
+
+/* ------------------------------------------------------- wait queues -- */
+
+void wq_init(struct wait_queue *wq)
+{
+	wq->head = wq->tail = NULL;
+}
+
+void wq_block(struct wait_queue *wq)
+{
+	struct task *t = current;
+	if (irq_enabled())
+		panic("wq_block: called with interrupts on (a wake-up could be lost)");
+	if (t == idle)
+		panic("wq_block: the idle task must never block");
+	t->waiter_link = NULL;
+	if (wq->tail)
+		wq->tail->waiter_link = t;
+	else
+		wq->head = t;
+	wq->tail = t;
+	t->state = TASK_BLOCKED;
+	mlfq_block(&mlfq, &t->ent);
+	reschedule();
+}
+
+bool wq_wake_one(struct wait_queue *wq)
+{
+	bool on = irq_save();
+	struct task *t = wq->head;
+	if (t) {
+		wq->head = t->waiter_link;
+		if (!wq->head)
+			wq->tail = NULL;
+		t->waiter_link = NULL;
+		t->state = TASK_READY;
+		mlfq_wake(&mlfq, &t->ent);
+	}
+	irq_restore(on);
+	return t != NULL;
+}
+
+int wq_wake_all(struct wait_queue *wq)
+{
+	int n = 0;
+	while (wq_wake_one(wq))
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------- workload support -- */
+
+void sched_set_takeover(sched_takeover_t tick)
+{
+	bool on = irq_save();
+	takeover = tick;
+	takeover_next = NULL;
+	irq_restore(on);
+}
+
+void sched_detach(struct task *t)
+{
+	bool on = irq_save();
+	mlfq_remove(&mlfq, &t->ent);
+	t->state = TASK_READY;
+	irq_restore(on);
+}
+
+void sched_finish(struct task *t, int status)
+{
+	bool on = irq_save();
+	t->exit_status = status;
+	t->finish = time_ticks();
+	t->state = TASK_ZOMBIE;
+	wq_wake_all(&t->exited);
+	irq_restore(on);
+}
+
+/* ------------------------------------------------------------ set-up -- */
+
+static int idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;)
+		sti_hlt(); /* sleep until the next interrupt */
+	return 0;
+}
+
+/* "kernel stack overflow ... in the guard page of task 'x'" */
+static const char *stack_owner(uint32_t esp)
+{
+	static char buf[TASK_NAME_MAX + 16];
+	uint32_t slot;
+	if (!kstack_guard_hit(esp, &slot))
+		return NULL;
+	for (struct task *t = all_tasks; t; t = t->all_link)
+		if (t != &main_task && t->kstack_slot == slot) {
+			strlcpy(buf, "task '", sizeof(buf));
+			strlcpy(buf + 6, t->name, sizeof(buf) - 6);
+			strlcpy(buf + strlen(buf), "'", sizeof(buf) - strlen(buf));
+			return buf;
+		}
+	return "a kernel stack";
+}
+
+static bool ktest_in_main(void)
+{
+	return current == &main_task;
+}
+
+/*
+ * A per-level list from the command line, highest level first (as OSTEP's
+ * -Q and -A): one value applies to every level; otherwise there must be one
+ * per level.  Returns false (and warns) when the list does not fit.
+ */
+static bool read_level_list(const char *key, uint32_t *by_level, int levels)
+{
+	uint32_t list[MLFQ_MAX_LEVELS];
+	int n = cmdline_uint_list(key, list, MLFQ_MAX_LEVELS, 1, MLFQ_MAX_QUANTUM);
+	if (n <= 0)
+		return n == 0;
+	if (n != 1 && n != levels) {
+		kprintf("cmdline: warning: %s has %d values for %d levels; using the defaults\n",
+			key, n, levels);
+		return false;
+	}
+	for (int i = 0; i < levels; i++)
+		by_level[levels - 1 - i] = list[n == 1 ? 0 : i];
+	return true;
+}
+
+/* The mlfq.* options over the defaults of mlfq.h; a quantum list sets the
+ * number of levels, as -Q overrides -n in OSTEP's simulator. */
+static void read_params(struct mlfq_params *p)
+{
+	uint32_t list[MLFQ_MAX_LEVELS];
+	const char *err;
+	mlfq_params_default(p);
+	int n = cmdline_uint_list("mlfq.quantum", list, MLFQ_MAX_LEVELS, 1,
+				  MLFQ_MAX_QUANTUM);
+	p->levels = (int)cmdline_uint("mlfq.levels", (uint32_t)(n > 0 ? n : p->levels),
+				      1, MLFQ_MAX_LEVELS);
+	/* Levels beyond the defaults': each quantum twice the one above. */
+	for (int l = 0; l < p->levels; l++) {
+		int above = p->levels - 1 - l;
+		if (p->quantum[l] == 0)
+			p->quantum[l] = 10u << (above < 10 ? above : 10);
+		if (p->allot[l] == 0)
+			p->allot[l] = 1;
+	}
+	if (!read_level_list("mlfq.quantum", p->quantum, p->levels) ||
+	    !read_level_list("mlfq.allotment", p->allot, p->levels))
+		mlfq_params_default(p);
+	p->boost = cmdline_uint("mlfq.boost", p->boost, 0, MLFQ_MAX_QUANTUM);
+	p->io_refill = cmdline_bool("mlfq.io_refill", p->io_refill);
+	p->io_to_head = cmdline_bool("mlfq.io_head", p->io_to_head);
+	err = mlfq_params_check(p);
+	if (err) {
+		kprintf("cmdline: warning: mlfq options: %s; using the defaults\n", err);
+		mlfq_params_default(p);
+	}
+}
+
+int sched_set_params(const struct mlfq_params *p)
+{
+	bool on;
+	if (mlfq_params_check(p))
+		return -1;
+	on = irq_save();
+	if (ntasks != 2 || mlfq.nattached != 1) { /* main and idle only */
+		irq_restore(on);
+		return -1;
+	}
+	mlfq_remove(&mlfq, &main_task.ent);
+	mlfq_init(&mlfq, p);
+	mlfq_add(&mlfq, &main_task.ent);
+	irq_restore(on);
+	return 0;
+}
+
+void sched_init(void)
+{
+	struct mlfq_params p;
+	read_params(&p);
+	mlfq_init(&mlfq, &p);
+	task_init_fields(&main_task, "main");
+	main_task.kstack_top = (uint32_t)boot_stack_top;
+	main_task.state = TASK_RUNNING;
+	main_task.first_run = 0;
+	main_task.scheduled = 1;
+	task_list_add(&main_task);
+	mlfq_add(&mlfq, &main_task.ent);
+	current = tick_owner = &main_task;
+	idle = task_create_stopped("idle", idle_loop, NULL);
+	if (!idle)
+		panic("sched_init: no memory for the idle task");
+	sched_detach(idle); /* idle is not an MLFQ job */
+	trap_register(T_YIELD, yield_trap);
+	trap_set_exit_hook(sched_trap_exit);
+	panic_set_stack_namer(stack_owner);
+	ktest_set_context_check(ktest_in_main);
+	time_add_tick_hook(sched_tick);
+}
+
+/* ------------------------------------------------------------ listing -- */
+
+const char *task_state_name(enum task_state s)
+{
+	static const char *const names[] = {"new", "ready", "running",
+					    "blocked", "zombie"};
+	return (unsigned)s < 5 ? names[s] : "?";
+}
+
+uint32_t task_count(void)
+{
+	return ntasks;
+}
+
+void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
+{
+	bool on = irq_save();
+	for (struct task *t = all_tasks; t; t = t->all_link)
+		fn(t, ctx);
+	irq_restore(on);
+}
+
+static void print_one(struct task *t, void *ctx)
+{
+	(void)ctx;
+	kprintf("%4d %-16s %-8s", t->id, t->name, task_state_name(t->state));
+	if (t == idle)
+		kprintf("   -");
+	else
+		kprintf(" %3d", t->ent.level);
+	kprintf(" %6u %7u  ", t->scheduled, t->preempted);
+	for (int l = mlfq.p.levels - 1; l >= 0; l--)
+		kprintf(" %u", t->ticks_at_level[l]);
+	kprintf("\n");
+}
+
+void task_list_print(void)
+{
+	kprintf("  id name             state    lvl  sched preempt  ticks per level (top first)\n");
+	task_for_each(print_one, NULL);
+}

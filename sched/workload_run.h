@@ -1,0 +1,53 @@
+/*
+ * workload_run — run an OSTEP MLFQ workload on real kernel threads.
+ *
+ * `sched.workload=s,r,f:s,r,f:...` with `sched.io=T` (and the mlfq.*
+ * options, which start from OSTEP's simulator defaults here) makes one
+ * kernel thread per job.  Job j arrives at tick s, needs r ticks of CPU,
+ * and starts an I/O of T ticks after every f ticks of CPU.  The scheduler
+ * hands the timer tick to this runner for the duration (task.h,
+ * sched_set_takeover): at each interrupt it ends the tick that just passed
+ * (charge, finish, start I/O), begins the next (boost, arrivals, I/O
+ * completions) and picks, with the same policy code and the same printing
+ * as tools/mlfq-sim (sched/mlfq_run.c), and the scheduler switches to the
+ * picked job's thread, which computes until the next interrupt.
+ *
+ * The trace and the final statistics are printed as they happen, in the
+ * simulator's format.  Each job's thread counts the distinct ticks during
+ * which it actually held the CPU; the runner checks afterwards that the
+ * count equals the job's run time, which proves that the schedule printed
+ * is the schedule the CPU ran.
+ *
+ * Option mapping from OSTEP's flags: -n mlfq.levels, -q/-Q mlfq.quantum,
+ * -a/-A mlfq.allotment, -B mlfq.boost, -i sched.io, -S mlfq.io_refill,
+ * -I mlfq.io_head, -l sched.workload.
+ */
+#ifndef KEEL_SCHED_WORKLOAD_RUN_H
+#define KEEL_SCHED_WORKLOAD_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/mlfq.h"
+
+#define WORKLOAD_MAX_JOBS 64
+#define WORKLOAD_IO_DEFAULT 5 /* mlfq.py's -i default */
+
+struct workload_report {
+	uint32_t jobs;
+	uint32_t ticks;         /* ticks the workload took */
+	uint32_t threads_agree; /* jobs whose thread saw exactly its run time */
+};
+
+/*
+ * Run spec to completion (the caller blocks meanwhile); returns 0, or -1
+ * after printing why the spec or the parameters were refused.  Must be
+ * called by a thread while no other kernel thread is runnable.
+ */
+int workload_run(const char *spec, uint32_t io_time,
+		 const struct mlfq_params *p, struct workload_report *rep);
+
+/* The sched.workload= option, if given: run it with the mlfq.* options. */
+void workload_run_from_cmdline(void);
+
+#endif
