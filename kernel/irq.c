@@ -14,7 +14,9 @@ static uint32_t irq_spurious[PIC_IRQS];
 static struct trap_frame *irq_trap(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - T_IRQ0;
-	if (pic_is_spurious(irq)) {
+	/* Only lines 7 and 15 can be spurious: don't ask the PIC otherwise. */
+	if ((irq == PIC_SPURIOUS_MASTER || irq == PIC_SPURIOUS_SLAVE) &&
+	    pic_is_spurious(irq)) {
 		irq_spurious[irq]++;
 		return tf;
 	}

@@ -45,11 +45,9 @@ trap_common:
 	push es
 	push fs
 	push gs
-	mov ax, KERNEL_DS
-	mov ds, ax
-	mov es, ax
-	mov fs, ax
-	mov gs, ax
+	mov ax, KERNEL_DS                   ; the kernel's data segments (FS and
+	mov ds, ax                          ; GS are saved and restored, but the
+	mov es, ax                          ; kernel itself never uses them)
 	cld
 	push esp                            ; trap_dispatch(tf)
 	call trap_dispatch

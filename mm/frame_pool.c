@@ -109,17 +109,29 @@ void frame_pool_reserve_range(struct frame_pool *p, uint32_t first,
 
 int frame_pool_alloc(struct frame_pool *p, uint32_t *out)
 {
-	uint32_t f = bitmap_find_zero(p->bits, p->nframes, p->hint);
-
-	if (f == BITMAP_NONE) {
-		p->hint = p->nframes;
-		return FRAME_ENOMEM;
+	uint32_t nwords = FRAME_POOL_WORDS(p->nframes), w, x, f;
+	/*
+	 * From the hint (every frame below it is in use), a word at a time:
+	 * a full word is skipped with one comparison, and the first free bit
+	 * of the first word that has one is a count of trailing zeros of its
+	 * complement.  So allocation does not slow down as memory fills.
+	 */
+	if (p->hint < p->nframes) {
+		w = p->hint >> 5;
+		x = ~p->bits[w] & (~0u << (p->hint & 31));
+		while (x == 0 && ++w < nwords)
+			x = ~p->bits[w];
+		f = (w << 5) + (uint32_t)__builtin_ctz(x | 0x80000000u);
+		if (x != 0 && f < p->nframes) {
+			p->bits[w] |= 1u << (f & 31);
+			p->free--;
+			p->hint = f + 1;
+			*out = f;
+			return FRAME_OK;
+		}
 	}
-	bitmap_set(p->bits, f);
-	p->free--;
-	p->hint = f + 1;
-	*out = f;
-	return FRAME_OK;
+	p->hint = p->nframes;
+	return FRAME_ENOMEM;
 }
 
 int frame_pool_alloc_contig(struct frame_pool *p, uint32_t count,
@@ -167,7 +179,11 @@ static void check_allocated(const struct frame_pool *p, uint32_t first,
 
 void frame_pool_free(struct frame_pool *p, uint32_t frame, uintptr_t caller)
 {
-	check_allocated(p, frame, 1, caller);
+	/* Fast path: in range, in use and not reserved; otherwise the slow
+	 * check finds what is wrong and says so. */
+	if (frame >= p->nframes || !bitmap_test(p->bits, frame) ||
+	    bitmap_test(p->reserved_bits, frame))
+		check_allocated(p, frame, 1, caller);
 	bitmap_clear(p->bits, frame);
 	p->free++;
 	if (frame < p->hint)

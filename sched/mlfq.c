@@ -176,13 +176,37 @@ struct mlfq_ent *mlfq_pick(const struct mlfq *m)
  * entity down a level (the bottom level keeps it) with fresh counters.
  * A queued entity goes to the tail of its (new) level: rule 2.
  */
+/*
+ * Round robin within a level (rule 2): a queued entity whose quantum ran
+ * out goes to the tail of the same queue.  Done in place — the queue's
+ * length, the non-empty bitmap and the counters do not change — because
+ * it happens on most timer ticks and is on the preemptive-switch path.
+ */
+static void q_move_to_tail(struct mlfq *m, struct mlfq_ent *e)
+{
+	struct mlfq_queue *q = &m->q[e->level];
+
+	if (q->tail == e)
+		return;
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		q->head = e->next;
+	e->next->prev = e->prev; /* e is not the tail, so it has a next */
+	e->prev = q->tail;
+	e->next = NULL;
+	q->tail->next = e;
+	q->tail = e;
+}
+
 static unsigned expire(struct mlfq *m, struct mlfq_ent *e)
 {
 	bool queued = e->state == MLFQ_QUEUED;
+	bool demote = e->allot_left == 1 && e->level > 0;
 	unsigned r = MLFQ_CHARGE_EXPIRED;
 
 	m->stats.expired++;
-	if (queued)
+	if (queued && demote)
 		q_unlink(m, e);
 	if (--e->allot_left == 0) {
 		if (e->level > 0) {
@@ -194,8 +218,10 @@ static unsigned expire(struct mlfq *m, struct mlfq_ent *e)
 	} else {
 		e->ticks_left = m->p.quantum[e->level];
 	}
-	if (queued)
+	if (queued && demote)
 		q_push_tail(m, e);
+	else if (queued)
+		q_move_to_tail(m, e);
 	return r;
 }
 
@@ -258,10 +284,6 @@ void mlfq_remove(struct mlfq *m, struct mlfq_ent *e)
 
 /* ------------------------------------------------------------- rule 5 -- */
 
-bool mlfq_boost_due(const struct mlfq *m, uint32_t t)
-{
-	return m->p.boost > 0 && t > 0 && t % m->p.boost == 0;
-}
 
 /* Appends q[from] to the tail of q[to], keeping its order; O(1). */
 static void q_splice(struct mlfq *m, int from, int to)

@@ -238,7 +238,11 @@ void mlfq_yield(struct mlfq *m, struct mlfq_ent *e);
 void mlfq_remove(struct mlfq *m, struct mlfq_ent *e);
 
 /* Rule 5.  Due at t when boost > 0, t > 0 and S divides t. */
-bool mlfq_boost_due(const struct mlfq *m, uint32_t t);
+static inline bool mlfq_boost_due(const struct mlfq *m, uint32_t t)
+{
+	/* Inline: asked on every timer tick. */
+	return m->p.boost > 0 && t > 0 && t % m->p.boost == 0;
+}
 /*
  * Lower levels' queues are appended to the top one, lowest level first,
  * each in its own order; every attached entity (queued, blocked or

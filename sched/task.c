@@ -72,6 +72,36 @@ void sched_get_stats(struct sched_stats *s)
 	irq_restore(on);
 }
 
+/* ------------------------------------------------------------- trace -- */
+
+/*
+ * sched.trace=1: the schedule in OSTEP's trace vocabulary, one Run or IDLE
+ * line per tick and a line per event, for tools/plot-sched.  Kernel
+ * threads "start an I/O" when they block and "finish" when they exit.
+ */
+static bool trace_on;
+
+static void trace_event(const char *what, const struct task *t)
+{
+	if (trace_on)
+		kprintf("[ time %llu ] %s JOB %d (%s)\n", time_ticks(), what, t->id,
+			t->name);
+}
+
+/* The tick that just ended (now - 1), with the counters after it. */
+static void trace_run(uint64_t now, const struct task *t)
+{
+	if (!trace_on)
+		return;
+	if (!t) {
+		kprintf("[ time %llu ] IDLE\n", now - 1);
+		return;
+	}
+	kprintf("[ time %llu ] Run JOB %d at PRIORITY %d [ TICKS %u ALLOT %u ] (%s)\n",
+		now - 1, t->id, t->ent.level, mlfq_ticks_left(&t->ent) - 1,
+		mlfq_allot_left(&t->ent), t->name);
+}
+
 /* Voluntary switches enter the trap path like any interrupt. */
 static void reschedule(void)
 {
@@ -144,6 +174,7 @@ static void wake_sleepers(uint64_t now)
 		t->sleep_link = NULL;
 		t->state = TASK_READY;
 		mlfq_wake(&mlfq, &t->ent);
+		trace_event("IO_DONE by", t);
 	}
 }
 
@@ -159,7 +190,7 @@ static void charge_tick(uint64_t now)
 {
 	struct task *t = tick_owner;
 	enum mlfq_after what;
-	(void)now;
+	trace_run(now, t);
 	if (!t) {
 		stats.idle_ticks++;
 		return;
@@ -182,9 +213,12 @@ static void sched_tick(uint64_t now, struct trap_frame *tf)
 		return;
 	}
 	charge_tick(now);
-	if (mlfq_boost_due(&mlfq, (uint32_t)now)) {
+	if (mlfq.p.boost && mlfq_boost_due(&mlfq, (uint32_t)now)) {
 		mlfq_boost(&mlfq); /* rule 5 */
 		stats.boosts++;
+		if (trace_on)
+			kprintf("[ time %llu ] BOOST ( every %u )\n", now,
+				mlfq.p.boost);
 	}
 	wake_sleepers(now);
 	need_resched = true; /* step 3: pick, in sched_trap_exit */
@@ -273,6 +307,7 @@ void task_start(struct task *t)
 	t->state = TASK_READY;
 	t->arrival = time_ticks();
 	mlfq_add(&mlfq, &t->ent); /* rule 3: a new task enters at the top */
+	trace_event("JOB BEGINS by", t);
 	irq_restore(on);
 }
 
@@ -296,6 +331,7 @@ void task_exit(int status)
 	mlfq_remove(&mlfq, &t->ent);
 	if (tick_owner == t)
 		tick_owner = NULL; /* it may be reaped before the tick ends */
+	trace_event("FINISHED", t);
 	wq_wake_all(&t->exited);
 	reschedule();
 	panic("task_exit: zombie '%s' was scheduled again", t->name);
@@ -347,6 +383,7 @@ void task_sleep(uint32_t n)
 		current->wake_at = time_ticks() + n;
 		current->state = TASK_BLOCKED;
 		mlfq_block(&mlfq, &current->ent);
+		trace_event("IO_START by", current);
 		sleepers_insert(current);
 		reschedule();
 	}
@@ -375,6 +412,7 @@ void wq_block(struct wait_queue *wq)
 	wq->tail = t;
 	t->state = TASK_BLOCKED;
 	mlfq_block(&mlfq, &t->ent);
+	trace_event("IO_START by", t);
 	reschedule();
 }
 
@@ -389,6 +427,7 @@ bool wq_wake_one(struct wait_queue *wq)
 		t->waiter_link = NULL;
 		t->state = TASK_READY;
 		mlfq_wake(&mlfq, &t->ent);
+		trace_event("IO_DONE by", t);
 	}
 	irq_restore(on);
 	return t != NULL;
@@ -537,6 +576,9 @@ void sched_init(void)
 	struct mlfq_params p;
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
+	trace_on = cmdline_bool("sched.trace", false);
+	if (trace_on)
+		kprintf("SCHED levels %d\n", p.levels);
 	task_init_fields(&main_task, "main");
 	main_task.kstack_top = (uint32_t)boot_stack_top;
 	main_task.state = TASK_RUNNING;

@@ -1,14 +1,32 @@
 /*
- * The harness's own self-test: a kernel built with KEEL_SELFTEST_FAIL
- * (build/selftest/keel.elf) carries this case, which must fail.  tools/harness
- * boots that kernel and checks that it reports `not ok` and exits non-zero;
- * a harness that passed it would be a harness that cannot see failures.
+ * The harness's own self-tests: a kernel built with KEEL_SELFTEST_FAIL
+ * (build/selftest/keel.elf) carries these cases, each of which must be
+ * reported as failing.  tools/harness boots that kernel once per case and
+ * checks the verdict; a harness (or a runner) that passed them would be one
+ * that cannot see failures.
  */
 #ifdef KEEL_SELFTEST_FAIL
+#include <stddef.h>
+
 #include "kernel/ktest.h"
 
+/* A plain failed expectation. */
 KTEST(selftest, deliberately_fails)
 {
 	KEXPECT_EQ(1 + 1, 3);
+}
+
+/* Runs past its 5-tick budget: the watchdog must stop it (# TIMEOUT). */
+KTEST_BUDGET(selftest, times_out, 5)
+{
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* Faults: the case is `not ok` after the panic report, and the run ends. */
+KTEST(selftest, crashes)
+{
+	volatile int *p = NULL;
+	*p = 1;
 }
 #endif
