@@ -218,7 +218,7 @@ static uint64_t case_budget(const struct ktest_case *c)
 static void run_case(const struct ktest_case *c, int index)
 {
 	char name[KTEST_NAME_MAX];
-	uint32_t before[KTEST_MAX_PROBES];
+	uint32_t before[KTEST_MAX_PROBES] = {0};
 	volatile int how;
 
 	case_name(c, name, sizeof(name));
@@ -275,12 +275,27 @@ void ktest_on_panic(void)
 	qemu_exit(QEMU_EXIT_FAIL);
 }
 
-void ktest_run(const char *glob)
+/*
+ * The watchdog is a tick hook, and hooks cannot be removed, so it is added
+ * on the first run only; between runs it finds no case running and does
+ * nothing.
+ */
+static void add_watchdog_once(void)
+{
+	static bool added;
+	if (!added) {
+		time_add_tick_hook(ktest_watchdog);
+		added = true;
+	}
+}
+
+int ktest_run_here(const char *glob)
 {
 	const struct ktest_case *c;
 	int n = 0, i = 0;
 
-	time_add_tick_hook(ktest_watchdog);
+	add_watchdog_once();
+	passed = failed = skipped = 0;
 	for (c = __start_ktest_cases; c < __stop_ktest_cases; c++)
 		n += selected(c, glob);
 	kprintf("KTAP version 1\n1..%d\n", n);
@@ -292,7 +307,13 @@ void ktest_run(const char *glob)
 		if (selected(c, glob))
 			run_case(c, ++i);
 	print_totals();
-	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	return failed;
+}
+
+void ktest_run(const char *glob)
+{
+	int nfailed = ktest_run_here(glob);
+	qemu_exit(nfailed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	kprintf("ktest: run finished; halting\n");
 	halt_forever();
 }

@@ -25,6 +25,15 @@
 /* Run every case whose `suite.name` matches glob (NULL: all); exits QEMU. */
 __attribute__((noreturn)) void ktest_run(const char *glob);
 
+/*
+ * The same run without leaving: prints the KTAP stream and the totals and
+ * returns the number of cases that failed (a glob that matches nothing
+ * counts as one failure).  For the console's `test` command; call it from
+ * the main task, the one the watchdog watches (sched/task.c installs that
+ * check).  A case that panics still ends the machine, as in ktest_run.
+ */
+int ktest_run_here(const char *glob);
+
 /* A named counter that every case must leave as it found it. */
 typedef uint32_t (*ktest_probe_t)(void);
 void ktest_add_probe(const char *name, ktest_probe_t probe);
