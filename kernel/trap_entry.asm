@@ -41,10 +41,22 @@ align 16
 global trap_common
 trap_common:
 	pushad
-	push ds
-	push es
-	push fs
-	push gs
+	; The segment registers go in as zero-extended doublewords.  `push ds`
+	; with a 32-bit operand size may write only the low 16 bits of its
+	; stack slot and leave the upper half as it was (SDM 2B, PUSH: recent
+	; Intel CPUs do, and Bochs does too), which left stale stack bytes in
+	; trap_frame.ds.  `mov ax, sreg` writes AX alone; EAX (already saved by
+	; pushad) was cleared first.  (`mov eax, sreg` zero-extends only from
+	; the P6 on: before it the upper half is undefined.)
+	xor eax, eax
+	mov ax, ds
+	push eax
+	mov ax, es
+	push eax
+	mov ax, fs
+	push eax
+	mov ax, gs
+	push eax
 	mov ax, KERNEL_DS                   ; the kernel's data segments (FS and
 	mov ds, ax                          ; GS are saved and restored, but the
 	mov es, ax                          ; kernel itself never uses them)
