@@ -18,7 +18,7 @@ static __attribute__((noinline)) void crash_null_deref(void)
 {
 	volatile uint32_t *p = NULL;
 	kprintf("crash: reading address 0\n");
-	(void)*p;
+	(void)*p; /* NOLINT(clang-analyzer-core.NullDereference): on purpose */
 }
 
 static __attribute__((noinline)) void crash_text_write(void)

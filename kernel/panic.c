@@ -135,12 +135,13 @@ static __attribute__((noreturn)) void panic_report(uint32_t ebp,
 	panic_finish();
 }
 
+/* panic_report never returns, so no va_end can follow it. */
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	panic_report(read_ebp(), fmt, ap);
-}
+} /* cppcheck-suppress va_end_missing */
 
 void kassert_fail(const char *expr, const char *file, int line,
 		  const char *func)
@@ -158,7 +159,7 @@ void kfatal(const char *fmt, ...)
 	va_end(ap);
 	va_start(ap, fmt);
 	panic_report(read_ebp(), fmt, ap);
-}
+} /* cppcheck-suppress va_end_missing */
 
 static void print_registers(const struct trap_frame *tf)
 {

@@ -27,8 +27,10 @@ static uint32_t word_mask(uint32_t off, uint32_t n)
 /*
  * Runs body once for each word w touched by bits [first, first + count),
  * with `mask` holding the bits of the range inside that word.  The three
- * range operations below share this walk.
+ * range operations below share this walk.  (w and mask are names the
+ * macro declares, and body a statement: none can be parenthesised.)
  */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define BITMAP_FOR_RANGE(first, count, w, mask, body)                          \
 	do {                                                                   \
 		uint32_t w = (first) >> BITMAP_WORD_SHIFT;                     \
@@ -46,6 +48,7 @@ static uint32_t word_mask(uint32_t off, uint32_t n)
 			w++;                                                   \
 		}                                                              \
 	} while (0)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 void bitmap_set_range(uint32_t *bm, uint32_t first, uint32_t count)
 {

@@ -38,7 +38,7 @@ void frame_pool_init(struct frame_pool *p, uint32_t *bits,
 }
 
 /* Clips [*first, *first + *count) to the pool; false if nothing is left. */
-static bool clip_range(const struct frame_pool *p, uint32_t *first,
+static bool clip_range(const struct frame_pool *p, const uint32_t *first,
 		       uint32_t *count)
 {
 	if (*first >= p->nframes || *count == 0)

@@ -134,22 +134,24 @@ static void work_add(struct memmap_work *w, uint32_t first, uint32_t end)
 	w->r[i].end = end;
 }
 
-/* Splits range i around the hole [first, end) strictly inside it. */
-static void work_split(struct memmap_work *w, uint32_t i, uint32_t first,
-		       uint32_t end)
+/* Splits range i around the hole [hole, hole_end) strictly inside it. */
+static void work_split(struct memmap_work *w, uint32_t i, uint32_t hole,
+		       uint32_t hole_end)
 {
 	uint32_t top = w->r[i].end;
 
-	w->r[i].end = first;
+	w->r[i].end = hole;
 	if (w->n == MEMMAP_WORK_RANGES) {
 		if (i + 1 == w->n) {
-			count_dropped(w, end, top);
+			/* The part above the hole: [hole_end, top). */
+			/* NOLINTNEXTLINE(readability-suspicious-call-argument) */
+			count_dropped(w, hole_end, top);
 			return;
 		}
 		work_drop_last(w);
 	}
 	work_open(w, i + 1);
-	w->r[i + 1].first = end;
+	w->r[i + 1].first = hole_end;
 	w->r[i + 1].end = top;
 }
 

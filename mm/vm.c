@@ -92,6 +92,8 @@ static void release(const uint32_t *p)
 
 static uint16_t *used_count(struct vm_space *s, uint32_t pdi)
 {
+	/* pdi is VM_PDI() of an address: 10 bits, always < VM_PDE_COUNT. */
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond */
 	return pdi >= VM_KERNEL_PDI ? &kernel_pt_used[pdi] : &s->pt_used[pdi];
 }
 

@@ -108,7 +108,7 @@ void vm_walk(struct vm_space *s, uint32_t va, uint32_t *pde, uint32_t *pte);
 
 /* Map a physical frame at a temporary kernel address, and unmap it. */
 void *vm_kmap(uint32_t pa);
-void vm_kunmap(void *va);
+void vm_kunmap(void *p);
 /* Page tables currently allocated for user halves plus kernel tables. */
 uint32_t vm_page_tables_in_use(void);
 
