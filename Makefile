@@ -220,7 +220,7 @@ debug-server: bootstrap
 	    -serial mon:stdio -S -s
 
 test: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) \
+	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) $(ISO) \
 	    $(HOST_BINS) tools $(TEST_DEPS)
 	$(PYTHON) tools/harness all --build $(BUILD) --qemu $(QEMU)
 

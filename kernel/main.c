@@ -12,20 +12,23 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/crash.h"
+#include "kernel/gdb_fixture.h"
 #include "kernel/gdt.h"
 #include "kernel/irq.h"
 #include "kernel/kmain.h"
 #include "kernel/ktest_runner.h"
 #include "kernel/qemu.h"
+#include "kernel/shell.h"
+#include "kernel/soak.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "mm/dump.h"
 #include "mm/mm.h"
 #include "sched/task.h"
 #include "sched/workload_run.h"
 
 #define KEEL_VERSION "0.1"
-#define CTRL_T 0x14 /* "status", as BSD's SIGINFO key */
 
 static void banner(void)
 {
@@ -49,21 +52,23 @@ static void cpu_init(void)
 	sched_init();    /* kmain becomes task "main"; the timer preempts */
 }
 
-static __attribute__((noreturn)) void idle_console(void)
+/*
+ * What the command line asks for once the kernel is up, before the runs
+ * that end the machine (crash, test, bench): a workload, a memory dump, a
+ * soak, the gdb helpers' fixture.
+ */
+static void boot_actions(void)
 {
-	kprintf("keel: boot finished; type, and the kernel echoes; Ctrl-T lists\n"
-		"the tasks (Ctrl-A X leaves QEMU)\n");
-	for (;;) {
-		int c = serial_getc();
-		if (c < 0) {
-			task_sleep(1);
-			continue;
-		}
-		if (c == CTRL_T)
-			task_list_print();
-		else
-			kprintf("%c", c == '\r' ? '\n' : c);
-	}
+	const char *soak = cmdline_str("soak");
+	workload_run_from_cmdline();
+	if (cmdline_has("mm.dump"))
+		mm_dump();
+	if (soak)
+		soak_run(soak[0] ? cmdline_uint("soak", SOAK_DEFAULT_TICKS,
+						SOAK_MIN_TICKS, SOAK_MAX_TICKS)
+				 : SOAK_DEFAULT_TICKS);
+	if (cmdline_has("gdb.fixture"))
+		gdb_fixture_run();
 }
 
 void kmain(uint32_t magic, uint32_t mbi_phys)
@@ -80,7 +85,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	test = cmdline_str("test");
 	poweroff = cmdline_has("poweroff");
 	bench = cmdline_str("bench");
-	workload_run_from_cmdline();
+	boot_actions();
 	cmdline_report_unused();
 	if (crash)
 		crash_run(crash);
@@ -92,5 +97,5 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 		kprintf("keel: powering off\n");
 		qemu_exit(QEMU_EXIT_HALT);
 	}
-	idle_console();
+	shell_run(); /* the console: never returns */
 }
