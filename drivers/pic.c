@@ -5,18 +5,18 @@
 
 #include "kernel/x86.h"
 
-#define PIC1_CMD 0x20
+#define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
-#define PIC2_CMD 0xA0
+#define PIC2_CMD  0xA0
 #define PIC2_DATA 0xA1
 
-#define ICW1_ICW4 0x01  /* ICW4 follows */
-#define ICW1_INIT 0x10  /* start initialisation */
+#define ICW1_ICW4		      0x01 /* ICW4 follows */
+#define ICW1_INIT		      0x10 /* start initialisation */
 #define ICW3_MASTER_HAS_SLAVE_ON_IRQ2 0x04
-#define ICW3_SLAVE_ID 0x02
-#define ICW4_8086 0x01  /* 8086/88 mode */
-#define OCW2_EOI 0x20   /* non-specific end of interrupt */
-#define OCW3_READ_ISR 0x0B
+#define ICW3_SLAVE_ID		      0x02
+#define ICW4_8086		      0x01 /* 8086/88 mode */
+#define OCW2_EOI		      0x20 /* non-specific end of interrupt */
+#define OCW3_READ_ISR		      0x0B
 
 static uint16_t irq_mask = 0xFFFF & ~(1u << PIC_CASCADE_IRQ);
 
@@ -32,7 +32,7 @@ void pic_init(void)
 	io_wait();
 	outb(PIC2_CMD, ICW1_INIT | ICW1_ICW4);
 	io_wait();
-	outb(PIC1_DATA, PIC_VECTOR_BASE);     /* ICW2: vector offsets */
+	outb(PIC1_DATA, PIC_VECTOR_BASE); /* ICW2: vector offsets */
 	io_wait();
 	outb(PIC2_DATA, PIC_VECTOR_BASE + 8);
 	io_wait();
@@ -58,7 +58,7 @@ void pic_mask(unsigned irq)
 void pic_unmask(unsigned irq)
 {
 	bool on = irq_save();
-	irq_mask &= (uint16_t)~(1u << irq);
+	irq_mask &= (uint16_t) ~(1u << irq);
 	pic_write_mask();
 	irq_restore(on);
 }
@@ -85,7 +85,8 @@ bool pic_is_spurious(unsigned irq)
 {
 	if (irq == PIC_SPURIOUS_MASTER)
 		return !(pic_read_isr(PIC1_CMD) & (1u << 7));
-	if (irq == PIC_SPURIOUS_SLAVE && !(pic_read_isr(PIC2_CMD) & (1u << 7))) {
+	if (irq == PIC_SPURIOUS_SLAVE &&
+	    !(pic_read_isr(PIC2_CMD) & (1u << 7))) {
 		outb(PIC1_CMD, OCW2_EOI); /* the master did see the cascade */
 		return true;
 	}

@@ -13,11 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PIC_VECTOR_BASE 32
-#define PIC_IRQS 16
-#define PIC_CASCADE_IRQ 2
+#define PIC_VECTOR_BASE	    32
+#define PIC_IRQS	    16
+#define PIC_CASCADE_IRQ	    2
 #define PIC_SPURIOUS_MASTER 7
-#define PIC_SPURIOUS_SLAVE 15
+#define PIC_SPURIOUS_SLAVE  15
 
 void pic_init(void);
 void pic_mask(unsigned irq);

@@ -6,7 +6,7 @@
 #include "kernel/x86.h"
 
 #define PIT_CH0_DATA 0x40
-#define PIT_COMMAND 0x43
+#define PIT_COMMAND  0x43
 /* Command byte: channel 0, access lobyte then hibyte, mode 2, binary. */
 #define PIT_CMD_CH0_LOHI_MODE2 0x34
 

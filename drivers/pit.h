@@ -11,10 +11,10 @@
 
 #include <stdint.h>
 
-#define PIT_IRQ 0
-#define PIT_BASE_HZ 1193182u
-#define PIT_HZ_MIN 19u
-#define PIT_HZ_MAX 1000u
+#define PIT_IRQ	       0
+#define PIT_BASE_HZ    1193182u
+#define PIT_HZ_MIN     19u
+#define PIT_HZ_MAX     1000u
 #define PIT_HZ_DEFAULT 100u
 
 /* Program channel 0 as a rate generator at hz; returns the divisor used. */

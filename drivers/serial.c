@@ -9,28 +9,28 @@
 #include "lib/ringbuf.h"
 
 #define UART_DATA 0 /* RBR (read) / THR (write); DLL when DLAB = 1 */
-#define UART_IER 1  /* interrupt enable; DLM when DLAB = 1 */
-#define UART_FCR 2  /* FIFO control (write) */
-#define UART_LCR 3  /* line control */
-#define UART_MCR 4  /* modem control */
-#define UART_LSR 5  /* line status */
+#define UART_IER  1 /* interrupt enable; DLM when DLAB = 1 */
+#define UART_FCR  2 /* FIFO control (write) */
+#define UART_LCR  3 /* line control */
+#define UART_MCR  4 /* modem control */
+#define UART_LSR  5 /* line status */
 
 #define IER_RX_AVAILABLE 0x01
-#define FCR_ENABLE 0x01
-#define FCR_CLEAR_RX 0x02
-#define FCR_CLEAR_TX 0x04
-#define FCR_TRIGGER_14 0xC0 /* interrupt when 14 bytes wait */
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80 /* divisor latch access */
-#define MCR_DTR 0x01
-#define MCR_RTS 0x02
-#define MCR_OUT2 0x08 /* gates the UART's interrupt line to the PIC */
-#define LSR_DATA_READY 0x01
-#define LSR_OVERRUN 0x02
-#define LSR_THR_EMPTY 0x20
+#define FCR_ENABLE	 0x01
+#define FCR_CLEAR_RX	 0x02
+#define FCR_CLEAR_TX	 0x04
+#define FCR_TRIGGER_14	 0xC0 /* interrupt when 14 bytes wait */
+#define LCR_8N1		 0x03
+#define LCR_DLAB	 0x80 /* divisor latch access */
+#define MCR_DTR		 0x01
+#define MCR_RTS		 0x02
+#define MCR_OUT2	 0x08 /* gates the UART's interrupt line to the PIC */
+#define LSR_DATA_READY	 0x01
+#define LSR_OVERRUN	 0x02
+#define LSR_THR_EMPTY	 0x20
 
 #define UART_CLOCK_DIV_115200 1 /* 1.8432 MHz / 16 / 115200 */
-#define UART_FIFO_BYTES 16
+#define UART_FIFO_BYTES	      16
 
 static uint8_t rx_storage[SERIAL_RX_RING];
 static struct ringbuf rx_ring;

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COM1_PORT 0x3F8 /* boot/defs.inc COM1_PORT */
-#define COM1_IRQ 4
+#define COM1_PORT      0x3F8 /* boot/defs.inc COM1_PORT */
+#define COM1_IRQ       4
 #define SERIAL_RX_RING 4096
 
 struct serial_stats {

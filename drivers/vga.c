@@ -7,14 +7,14 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 
-#define VGA_TEXT_PHYS 0xB8000u
-#define CRTC_INDEX 0x3D4
-#define CRTC_DATA 0x3D5
-#define CRTC_CURSOR_START 0x0A
-#define CRTC_CURSOR_HI 0x0E
-#define CRTC_CURSOR_LO 0x0F
+#define VGA_TEXT_PHYS		   0xB8000u
+#define CRTC_INDEX		   0x3D4
+#define CRTC_DATA		   0x3D5
+#define CRTC_CURSOR_START	   0x0A
+#define CRTC_CURSOR_HI		   0x0E
+#define CRTC_CURSOR_LO		   0x0F
 #define CURSOR_SCANLINES_UNDERLINE 0x0D /* start scan line 13 (of 0..15) */
-#define TAB_WIDTH 8
+#define TAB_WIDTH		   8
 
 static volatile uint16_t *const vga_mem = (uint16_t *)KVIRT(VGA_TEXT_PHYS);
 static unsigned row, col;
@@ -93,7 +93,8 @@ void vga_putc(char c)
 			vga_newline();
 		break;
 	default:
-		vga_mem[row * VGA_COLS + col] = (uint16_t)(attr << 8) | (uint8_t)c;
+		vga_mem[row * VGA_COLS + col] =
+		    (uint16_t)(attr << 8) | (uint8_t)c;
 		if (++col == VGA_COLS)
 			vga_newline();
 	}

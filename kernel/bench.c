@@ -20,7 +20,8 @@ void bench_run(const char *glob)
 {
 	const struct bench_case *c;
 	int n = 0;
-	kprintf("bench: counting guest instructions with rdtsc (meaningful under -icount shift=0)\n");
+	kprintf("bench: counting guest instructions with rdtsc (meaningful "
+		"under -icount shift=0)\n");
 	for (c = __start_bench_cases; c < __stop_bench_cases; c++) {
 		if (glob && !glob_match(glob, c->name))
 			continue;

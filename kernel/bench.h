@@ -21,11 +21,11 @@ struct bench_case {
 	void (*fn)(void);
 };
 
-#define BENCH(name)                                                           \
+#define BENCH(name)                                                            \
 	static void bench_fn_##name(void);                                     \
 	static const struct bench_case bench_case_##name                       \
-		__attribute__((used, section("bench_cases"), aligned(4))) = {   \
-			#name, bench_fn_##name};                                \
+	    __attribute__((used, section("bench_cases"), aligned(4))) = {      \
+		#name, bench_fn_##name};                                       \
 	static void bench_fn_##name(void)
 
 /* One figure: `BENCH name value` on the console. */

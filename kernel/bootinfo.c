@@ -32,8 +32,9 @@ static void copy_cmdline(const struct multiboot_info *mbi)
 	if (!(mbi->flags & MBI_FLAG_CMDLINE))
 		return;
 	if (!reachable(mbi->cmdline, 1)) {
-		kprintf("bootinfo: command line at 0x%x is out of reach; ignored\n",
-			mbi->cmdline);
+		kprintf(
+		    "bootinfo: command line at 0x%x is out of reach; ignored\n",
+		    mbi->cmdline);
 		return;
 	}
 	src = KVIRT(mbi->cmdline);
@@ -52,7 +53,8 @@ static void copy_mmap(const struct multiboot_info *mbi)
 	if (!(mbi->flags & MBI_FLAG_MMAP))
 		return;
 	if (!reachable(mbi->mmap_addr, mbi->mmap_length)) {
-		kprintf("bootinfo: memory map at 0x%x (%u bytes) is out of reach; ignored\n",
+		kprintf("bootinfo: memory map at 0x%x (%u bytes) is out of "
+			"reach; ignored\n",
 			mbi->mmap_addr, mbi->mmap_length);
 		return;
 	}
@@ -60,7 +62,7 @@ static void copy_mmap(const struct multiboot_info *mbi)
 	add_range(mbi->mmap_addr, mbi->mmap_length);
 	while (off + sizeof(struct multiboot_mmap_entry) <= mbi->mmap_length) {
 		const struct multiboot_mmap_entry *e =
-			KVIRT(mbi->mmap_addr + off);
+		    KVIRT(mbi->mmap_addr + off);
 		if (bootinfo.mmap_count == BOOTINFO_MMAP_MAX) {
 			bootinfo.mmap_truncated = true;
 			break;
@@ -84,13 +86,15 @@ static void note_modules(const struct multiboot_info *mbi)
 	m = KVIRT(mbi->mods_addr);
 	for (uint32_t i = 0; i < mbi->mods_count; i++)
 		if (m[i].mod_end > m[i].mod_start)
-			add_range(m[i].mod_start, m[i].mod_end - m[i].mod_start);
+			add_range(m[i].mod_start,
+				  m[i].mod_end - m[i].mod_start);
 }
 
 void bootinfo_init(uint32_t magic, uint32_t mbi_phys)
 {
 	const struct multiboot_info *mbi;
-	if (magic != MULTIBOOT_BOOT_MAGIC || !reachable(mbi_phys, sizeof(*mbi))) {
+	if (magic != MULTIBOOT_BOOT_MAGIC ||
+	    !reachable(mbi_phys, sizeof(*mbi))) {
 		kprintf("bootinfo: no usable multiboot information at 0x%x\n",
 			mbi_phys);
 		return;

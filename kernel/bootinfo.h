@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #define BOOTINFO_CMDLINE_MAX 512
-#define BOOTINFO_MMAP_MAX 64
-#define BOOTINFO_RANGES_MAX 8
+#define BOOTINFO_MMAP_MAX    64
+#define BOOTINFO_RANGES_MAX  8
 
 struct bootinfo_mmap {
 	uint64_t base, len;
@@ -31,7 +31,7 @@ struct bootinfo_range {
 
 struct bootinfo {
 	char cmdline[BOOTINFO_CMDLINE_MAX];
-	bool has_mem;         /* mem_lower / mem_upper valid */
+	bool has_mem; /* mem_lower / mem_upper valid */
 	uint32_t mem_lower_kib, mem_upper_kib;
 	bool has_mmap;
 	uint32_t mmap_count;

@@ -58,7 +58,8 @@ void cmdline_init(const char *line)
 		kprintf("cmdline: warning: %d more malformed words\n",
 			opts.errors_dropped);
 	if (opts.truncated)
-		kprintf("cmdline: warning: command line too long; cut at %u bytes\n",
+		kprintf("cmdline: warning: command line too long; cut at %u "
+			"bytes\n",
 			OPT_LINE_MAX - 1);
 }
 
@@ -79,8 +80,7 @@ const char *cmdline_str(const char *key)
 	return opt_str(&opts, key);
 }
 
-uint32_t cmdline_uint(const char *key, uint32_t def, uint32_t min,
-		      uint32_t max)
+uint32_t cmdline_uint(const char *key, uint32_t def, uint32_t min, uint32_t max)
 {
 	char w[CMDLINE_WARN_MAX];
 	uint32_t v = opt_uint(&opts, key, def, min, max, w, sizeof(w));
@@ -98,8 +98,7 @@ bool cmdline_bool(const char *key, bool def)
 	return v;
 }
 
-int cmdline_choice(const char *key, const char *const choices[], int n,
-		   int def)
+int cmdline_choice(const char *key, const char *const choices[], int n, int def)
 {
 	char w[CMDLINE_WARN_MAX];
 	int v = opt_choice(&opts, key, choices, n, def, w, sizeof(w));
@@ -122,6 +121,7 @@ void cmdline_report_unused(void)
 {
 	for (int i = 0; i < opt_count(&opts) && i < 32; i++)
 		if (!(used_mask & (1u << i)))
-			kprintf("cmdline: warning: unknown option '%s' ignored\n",
-				opt_key(&opts, i));
+			kprintf(
+			    "cmdline: warning: unknown option '%s' ignored\n",
+			    opt_key(&opts, i));
 }

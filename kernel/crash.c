@@ -11,7 +11,7 @@
 #include "mm/vm.h"
 #include "sched/task.h"
 
-#define CRASH_BAD_SELECTOR 0x1230 /* GDT index 582: beyond our 7 entries */
+#define CRASH_BAD_SELECTOR  0x1230 /* GDT index 582: beyond our 7 entries */
 #define CRASH_RECURSE_FRAME 512
 
 static __attribute__((noinline)) void crash_null_deref(void)
@@ -31,8 +31,9 @@ static __attribute__((noinline)) void crash_text_write(void)
 static __attribute__((noinline)) void crash_divide_error(void)
 {
 	kprintf("crash: dividing by zero\n");
-	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx"
-			 ::: "eax", "ecx", "edx");
+	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, "
+			 "%%edx; divl %%ecx" ::
+			     : "eax", "ecx", "edx");
 }
 
 static __attribute__((noinline)) void crash_invalid_opcode(void)
@@ -78,7 +79,8 @@ static int overflow_thread(void *arg)
 static __attribute__((noinline)) void crash_task_stack_overflow(void)
 {
 	struct task *t = task_create("overflower", overflow_thread, NULL);
-	kprintf("crash: thread 'overflower' recursing until its stack overflows\n");
+	kprintf(
+	    "crash: thread 'overflower' recursing until its stack overflows\n");
 	if (t)
 		task_wait(t);
 }
@@ -89,8 +91,9 @@ static __attribute__((noinline)) void crash_double_fault(void)
 {
 	kprintf("crash: #DE with its IDT gate not present\n");
 	idt_set_present(T_DIVIDE, 0);
-	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx"
-			 ::: "eax", "ecx", "edx");
+	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, "
+			 "%%edx; divl %%ecx" ::
+			     : "eax", "ecx", "edx");
 }
 
 /* A fault whose report itself faults: EBP points at an unmapped kernel
@@ -100,7 +103,9 @@ static __attribute__((noinline)) void crash_nested_panic(void)
 {
 	kprintf("crash: faulting with a corrupt frame pointer\n");
 	__asm__ volatile("movl %0, %%ebp; ud2"
-			 : : "i"(VM_KSTACK_BASE - PAGE_SIZE) : "memory");
+			 :
+			 : "i"(VM_KSTACK_BASE - PAGE_SIZE)
+			 : "memory");
 }
 
 struct crash {
@@ -110,15 +115,18 @@ struct crash {
 };
 
 static const struct crash crashes[] = {
-	{"null", crash_null_deref, "NULL dereference (#PF)"},
-	{"text-write", crash_text_write, "write to read-only kernel text (#PF)"},
-	{"divide", crash_divide_error, "divide by zero (#DE)"},
-	{"invalid-opcode", crash_invalid_opcode, "ud2 (#UD)"},
-	{"gpf", crash_gp_fault, "bad segment selector (#GP)"},
-	{"stack-overflow", crash_stack_overflow, "kernel stack into its guard page (#DF)"},
-	{"task-stack-overflow", crash_task_stack_overflow, "a thread's stack into its guard page (#DF)"},
-	{"double-fault", crash_double_fault, "fault while delivering a fault (#DF)"},
-	{"nested-panic", crash_nested_panic, "a fault inside the panic report"},
+    {"null", crash_null_deref, "NULL dereference (#PF)"},
+    {"text-write", crash_text_write, "write to read-only kernel text (#PF)"},
+    {"divide", crash_divide_error, "divide by zero (#DE)"},
+    {"invalid-opcode", crash_invalid_opcode, "ud2 (#UD)"},
+    {"gpf", crash_gp_fault, "bad segment selector (#GP)"},
+    {"stack-overflow", crash_stack_overflow,
+     "kernel stack into its guard page (#DF)"},
+    {"task-stack-overflow", crash_task_stack_overflow,
+     "a thread's stack into its guard page (#DF)"},
+    {"double-fault", crash_double_fault,
+     "fault while delivering a fault (#DF)"},
+    {"nested-panic", crash_nested_panic, "a fault inside the panic report"},
 };
 #define NCRASHES (sizeof(crashes) / sizeof(crashes[0]))
 

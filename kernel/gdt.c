@@ -8,15 +8,15 @@
 #include "kernel/x86.h"
 
 /* Descriptor access byte (SDM 3A §3.4.5): present, ring, type. */
-#define DESC_PRESENT 0x80
-#define DESC_RING(r) ((r) << 5)
-#define DESC_CODEDATA 0x10 /* S = 1: code or data, not a system segment */
-#define DESC_CODE_READ 0x0A /* execute/read */
-#define DESC_DATA_WRITE 0x02 /* read/write */
+#define DESC_PRESENT	 0x80
+#define DESC_RING(r)	 ((r) << 5)
+#define DESC_CODEDATA	 0x10 /* S = 1: code or data, not a system segment */
+#define DESC_CODE_READ	 0x0A /* execute/read */
+#define DESC_DATA_WRITE	 0x02 /* read/write */
 #define DESC_TSS32_AVAIL 0x09
 /* Flags nibble: 4 KiB granularity, 32-bit default operand size. */
 #define DESC_FLAGS_4K_32 0xC
-#define DESC_FLAGS_BYTE 0x0
+#define DESC_FLAGS_BYTE	 0x0
 
 struct __attribute__((packed)) gdt_desc {
 	uint16_t limit_lo;
@@ -71,10 +71,14 @@ void gdt_init(void)
 	struct x86_dtr d = {sizeof(gdt) - 1, (uint32_t)gdt};
 
 	gdt_set(0, 0, 0, 0, 0);
-	gdt_set(SEL_KCODE >> 3, 0, 0xFFFFF, code | DESC_RING(0), DESC_FLAGS_4K_32);
-	gdt_set(SEL_KDATA >> 3, 0, 0xFFFFF, data | DESC_RING(0), DESC_FLAGS_4K_32);
-	gdt_set(SEL_UCODE >> 3, 0, 0xFFFFF, code | DESC_RING(3), DESC_FLAGS_4K_32);
-	gdt_set(SEL_UDATA >> 3, 0, 0xFFFFF, data | DESC_RING(3), DESC_FLAGS_4K_32);
+	gdt_set(SEL_KCODE >> 3, 0, 0xFFFFF, code | DESC_RING(0),
+		DESC_FLAGS_4K_32);
+	gdt_set(SEL_KDATA >> 3, 0, 0xFFFFF, data | DESC_RING(0),
+		DESC_FLAGS_4K_32);
+	gdt_set(SEL_UCODE >> 3, 0, 0xFFFFF, code | DESC_RING(3),
+		DESC_FLAGS_4K_32);
+	gdt_set(SEL_UDATA >> 3, 0, 0xFFFFF, data | DESC_RING(3),
+		DESC_FLAGS_4K_32);
 	main_tss.ss0 = SEL_KDATA;
 	main_tss.esp0 = (uint32_t)boot_stack_top;
 	main_tss.iomap_base = sizeof(struct tss); /* no I/O bitmap */

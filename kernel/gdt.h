@@ -18,13 +18,13 @@
 #include <stdint.h>
 
 /* Selectors: index * 8 | table indicator (0 = GDT) | requested ring. */
-#define SEL_NULL 0x00
-#define SEL_KCODE 0x08   /* boot/defs.inc KERNEL_CS */
-#define SEL_KDATA 0x10   /* boot/defs.inc KERNEL_DS */
-#define SEL_UCODE (0x18 | 3)
-#define SEL_UDATA (0x20 | 3)
-#define SEL_TSS 0x28
-#define SEL_DF_TSS 0x30
+#define SEL_NULL    0x00
+#define SEL_KCODE   0x08 /* boot/defs.inc KERNEL_CS */
+#define SEL_KDATA   0x10 /* boot/defs.inc KERNEL_DS */
+#define SEL_UCODE   (0x18 | 3)
+#define SEL_UDATA   (0x20 | 3)
+#define SEL_TSS	    0x28
+#define SEL_DF_TSS  0x30
 #define GDT_ENTRIES 7
 
 /* The 32-bit TSS (SDM 3A §7.2.1, figure 7-2). */

@@ -29,7 +29,7 @@ struct ktest_case {
 	const char *name;
 	void (*fn)(void);
 	uint32_t budget_ticks; /* 0: the runner's default budget */
-	uint32_t flags;        /* KTEST_F_* */
+	uint32_t flags;	       /* KTEST_F_* */
 };
 
 /* The case is for the kernel only: the host runner skips it. */
@@ -37,12 +37,11 @@ struct ktest_case {
 /* The case checks its own resource use; the runner's leak check is off. */
 #define KTEST_F_NO_LEAK_CHECK 2u
 
-#define KTEST_DEFINE_(suite, name, budget, flags)                             \
+#define KTEST_DEFINE_(suite, name, budget, flags)                              \
 	static void ktest_fn_##suite##__##name(void);                          \
 	static const struct ktest_case ktest_case_##suite##__##name            \
-		__attribute__((used, section("ktest_cases"), aligned(4))) = {   \
-			#suite, #name, ktest_fn_##suite##__##name, (budget),    \
-			(flags)};                                               \
+	    __attribute__((used, section("ktest_cases"), aligned(4))) = {      \
+		#suite, #name, ktest_fn_##suite##__##name, (budget), (flags)}; \
 	static void ktest_fn_##suite##__##name(void)
 
 /* A test case with the default tick budget. */
@@ -50,15 +49,19 @@ struct ktest_case {
 /* A test case allowed to run for `ticks` timer ticks before it is stopped. */
 #define KTEST_BUDGET(suite, name, ticks) KTEST_DEFINE_(suite, name, ticks, 0)
 /* A test case with explicit budget and flags. */
-#define KTEST_FLAGS(suite, name, ticks, flags)                                \
+#define KTEST_FLAGS(suite, name, ticks, flags)                                 \
 	KTEST_DEFINE_(suite, name, ticks, flags)
 
 /* Provided by each runner. */
-void ktest_fail_int(const char *file, int line, const char *expr,
-		    long long a, long long b, bool fatal);
-void ktest_fail_str(const char *file, int line, const char *expr,
-		    const char *a, const char *b, bool fatal);
+void ktest_fail_int(const char *file, int line, const char *expr, long long a,
+		    long long b, bool fatal);
+void ktest_fail_str(const char *file, int line, const char *expr, const char *a,
+		    const char *b, bool fatal);
 void ktest_fail_msg(const char *file, int line, const char *msg, bool fatal);
+/* Ends the current case after a failed KASSERT_*; does not return.  (The
+ * fail functions above already stop the case when fatal; calling this
+ * after them also tells static analysers that a KASSERT stops the case.) */
+__attribute__((noreturn)) void ktest_stop_(void);
 /* Ends the current case as skipped, with a reason; does not return. */
 __attribute__((noreturn)) void ktest_skip(const char *reason);
 /* A `# ` diagnostic line in the KTAP stream (printf-style). */
@@ -66,13 +69,16 @@ __attribute__((format(printf, 1, 2))) void ktest_diag(const char *fmt, ...);
 /* Shared by both runners: the C-string comparison used by *_STREQ. */
 bool ktest_streq_(const char *a, const char *b);
 
-#define KTEST_CMP_(a, op, b, fatal)                                           \
+#define KTEST_CMP_(a, op, b, fatal)                                            \
 	do {                                                                   \
 		long long ktest_a_ = (long long)(a);                           \
 		long long ktest_b_ = (long long)(b);                           \
-		if (!(ktest_a_ op ktest_b_))                                   \
+		if (!(ktest_a_ op ktest_b_)) {                                 \
 			ktest_fail_int(__FILE__, __LINE__, #a " " #op " " #b,  \
 				       ktest_a_, ktest_b_, fatal);             \
+			if (fatal)                                             \
+				ktest_stop_();                                 \
+		}                                                              \
 	} while (0)
 
 #define KEXPECT_EQ(a, b) KTEST_CMP_(a, ==, b, false)
@@ -88,24 +94,28 @@ bool ktest_streq_(const char *a, const char *b);
 #define KASSERT_GT(a, b) KTEST_CMP_(a, >, b, true)
 #define KASSERT_GE(a, b) KTEST_CMP_(a, >=, b, true)
 
-#define KEXPECT_TRUE(x) KTEST_CMP_(!!(x), ==, 1, false)
+#define KEXPECT_TRUE(x)	 KTEST_CMP_(!!(x), ==, 1, false)
 #define KEXPECT_FALSE(x) KTEST_CMP_(!!(x), ==, 0, false)
-#define KASSERT_TRUE(x) KTEST_CMP_(!!(x), ==, 1, true)
+#define KASSERT_TRUE(x)	 KTEST_CMP_(!!(x), ==, 1, true)
 #define KASSERT_FALSE(x) KTEST_CMP_(!!(x), ==, 0, true)
 
 /* Pointers compare as integers (uintptr_t), printed in both values. */
-#define KEXPECT_PTR_EQ(a, b) KTEST_CMP_((uintptr_t)(a), ==, (uintptr_t)(b), false)
-#define KEXPECT_NULL(p) KTEST_CMP_((uintptr_t)(p), ==, 0, false)
+#define KEXPECT_PTR_EQ(a, b)                                                   \
+	KTEST_CMP_((uintptr_t)(a), ==, (uintptr_t)(b), false)
+#define KEXPECT_NULL(p)	    KTEST_CMP_((uintptr_t)(p), ==, 0, false)
 #define KEXPECT_NOT_NULL(p) KTEST_CMP_((uintptr_t)(p), !=, 0, false)
 #define KASSERT_NOT_NULL(p) KTEST_CMP_((uintptr_t)(p), !=, 0, true)
 
-#define KTEST_STR_(a, b, fatal)                                               \
+#define KTEST_STR_(a, b, fatal)                                                \
 	do {                                                                   \
 		const char *ktest_sa_ = (a);                                   \
 		const char *ktest_sb_ = (b);                                   \
-		if (!ktest_streq_(ktest_sa_, ktest_sb_))                       \
+		if (!ktest_streq_(ktest_sa_, ktest_sb_)) {                     \
 			ktest_fail_str(__FILE__, __LINE__, #a " == " #b,       \
 				       ktest_sa_, ktest_sb_, fatal);           \
+			if (fatal)                                             \
+				ktest_stop_();                                 \
+		}                                                              \
 	} while (0)
 #define KEXPECT_STREQ(a, b) KTEST_STR_(a, b, false)
 #define KASSERT_STREQ(a, b) KTEST_STR_(a, b, true)

@@ -50,7 +50,7 @@ void ktest_on_panic(void);
 /* Called by kassert_fail/kfatal: if ktest_catch_fatal is armed, return to
  * it with the formatted message (does not return then). */
 __attribute__((format(printf, 1, 2))) void ktest_catch_check(const char *fmt,
-							      ...);
+							     ...);
 void ktest_catch_checkv(const char *fmt, va_list ap);
 
 /* Whether a case is running right now. */

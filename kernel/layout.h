@@ -13,16 +13,16 @@
 
 #include <stdint.h>
 
-#define KERNEL_VMA 0xC0000000u
+#define KERNEL_VMA  0xC0000000u
 #define KERNEL_LOAD 0x00100000u
-#define PAGE_SIZE 4096u
-#define PAGE_SHIFT 12
+#define PAGE_SIZE   4096u
+#define PAGE_SHIFT  12
 
 /* Virtual <-> physical for the kernel image and the low direct window. */
 #define KVIRT(pa) ((void *)((uintptr_t)(pa) + KERNEL_VMA))
-#define KPHYS(va) ((uintptr_t)(va) - KERNEL_VMA)
+#define KPHYS(va) ((uintptr_t)(va)-KERNEL_VMA)
 
-#define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
+#define PAGE_ALIGN_UP(x)   (((x) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
 #define PAGE_ALIGN_DOWN(x) ((x) & ~(uintptr_t)(PAGE_SIZE - 1))
 
 /* Symbols from linker.ld: use their addresses, never their values. */

@@ -5,8 +5,8 @@
  * multiboot magic and information pointer.  Each step below needs only the
  * ones before it; the comment on each says what becomes possible.
  */
-#include "drivers/serial.h"
 #include "drivers/pit.h"
+#include "drivers/serial.h"
 #include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -42,14 +42,14 @@ static void banner(void)
 /* The parts every later step relies on: CPU tables, interrupts, time. */
 static void cpu_init(void)
 {
-	gdt_init();      /* segments and the TSS: traps have a stack to use */
-	idt_init();      /* all 256 vectors reach trap_dispatch */
-	irq_init();      /* PICs remapped to 32..47, all lines masked */
+	gdt_init(); /* segments and the TSS: traps have a stack to use */
+	idt_init(); /* all 256 vectors reach trap_dispatch */
+	irq_init(); /* PICs remapped to 32..47, all lines masked */
 	time_init(cmdline_uint("hz", PIT_HZ_DEFAULT, PIT_HZ_MIN, PIT_HZ_MAX));
 	serial_enable_rx_irq();
-	sti();           /* from here on the timer interrupts us */
-	mm_init();       /* frames, the final page directory, the heap */
-	sched_init();    /* kmain becomes task "main"; the timer preempts */
+	sti();	      /* from here on the timer interrupts us */
+	mm_init();    /* frames, the final page directory, the heap */
+	sched_init(); /* kmain becomes task "main"; the timer preempts */
 }
 
 /*
@@ -76,7 +76,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	const char *crash, *test, *bench;
 	bool poweroff;
 
-	console_init();                 /* kprintf works (polled serial, VGA) */
+	console_init();			/* kprintf works (polled serial, VGA) */
 	bootinfo_init(magic, mbi_phys); /* loader data copied before mm runs */
 	cmdline_init(bootinfo.cmdline);
 	banner();

@@ -10,17 +10,17 @@
 #define MULTIBOOT_BOOT_MAGIC 0x2BADB002u
 
 /* multiboot_info.flags: which fields are valid. */
-#define MBI_FLAG_MEM (1u << 0)     /* mem_lower, mem_upper */
+#define MBI_FLAG_MEM	 (1u << 0) /* mem_lower, mem_upper */
 #define MBI_FLAG_CMDLINE (1u << 2)
-#define MBI_FLAG_MODS (1u << 3)
-#define MBI_FLAG_MMAP (1u << 6)
+#define MBI_FLAG_MODS	 (1u << 3)
+#define MBI_FLAG_MMAP	 (1u << 6)
 
 struct __attribute__((packed)) multiboot_info {
 	uint32_t flags;
 	uint32_t mem_lower; /* KiB of RAM from 0 */
 	uint32_t mem_upper; /* KiB of RAM from 1 MiB */
 	uint32_t boot_device;
-	uint32_t cmdline;   /* physical address of a C string */
+	uint32_t cmdline; /* physical address of a C string */
 	uint32_t mods_count;
 	uint32_t mods_addr;
 	uint32_t syms[4];

@@ -18,9 +18,9 @@
 
 #define BACKTRACE_MAX_FRAMES 24
 /* Error-code bits of a selector error (#GP, #NP, #SS, #TS: SDM 3A §6.13). */
-#define SELERR_EXTERNAL 0x1
-#define SELERR_IDT 0x2
-#define SELERR_LDT 0x4
+#define SELERR_EXTERNAL	   0x1
+#define SELERR_IDT	   0x2
+#define SELERR_LDT	   0x4
 #define SELERR_INDEX_SHIFT 3
 
 static volatile int panic_depth;
@@ -94,7 +94,8 @@ void backtrace_print(uint32_t eip, uint32_t ebp)
 	while (ebp != 0 && n < BACKTRACE_MAX_FRAMES) {
 		const uint32_t *frame = (const uint32_t *)ebp;
 		if ((ebp & 3) != 0 || ebp < KERNEL_VMA) {
-			kprintf("  (frame pointer 0x%08x is not a kernel stack address)\n",
+			kprintf("  (frame pointer 0x%08x is not a kernel stack "
+				"address)\n",
 				ebp);
 			return;
 		}
@@ -104,13 +105,15 @@ void backtrace_print(uint32_t eip, uint32_t ebp)
 			repeats++; /* deep recursion: one line, then a count */
 		} else {
 			if (repeats)
-				kprintf("  ... the same frame %u more times\n", repeats);
+				kprintf("  ... the same frame %u more times\n",
+					repeats);
 			repeats = 0;
 			print_frame(n++, frame[1], 1);
 		}
 		last = frame[1];
 		if (frame[0] != 0 && frame[0] <= ebp) {
-			kprintf("  (frame chain goes down the stack at 0x%08x; stopping)\n",
+			kprintf("  (frame chain goes down the stack at 0x%08x; "
+				"stopping)\n",
 				ebp);
 			return;
 		}
@@ -167,7 +170,8 @@ static void print_registers(const struct trap_frame *tf)
 		tf->ecx, tf->edx);
 	kprintf("  ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", tf->esi, tf->edi,
 		tf->ebp, trap_frame_esp(tf));
-	kprintf("  EIP=%08x EFLAGS=%08x CS=%04x DS=%04x ES=%04x FS=%04x GS=%04x SS=%04x\n",
+	kprintf("  EIP=%08x EFLAGS=%08x CS=%04x DS=%04x ES=%04x FS=%04x "
+		"GS=%04x SS=%04x\n",
 		tf->eip, tf->eflags, tf->cs & 0xFFFF, tf->ds & 0xFFFF,
 		tf->es & 0xFFFF, tf->fs & 0xFFFF, tf->gs & 0xFFFF,
 		(tf->cs & 3) ? tf->ss & 0xFFFF : SEL_KDATA);
@@ -185,14 +189,16 @@ static const char *fault_function(uint32_t eip)
 static void explain_page_fault(const struct trap_frame *tf)
 {
 	uint32_t err = tf->error, cr2 = read_cr2();
-	const char *access = (err & PF_IFETCH) ? "instruction fetch from"
+	const char *access = (err & PF_IFETCH)	? "instruction fetch from"
 			     : (err & PF_WRITE) ? "write to"
 						: "read from";
-	const char *what = (err & PF_RESERVED) ? "a page whose entry has a reserved bit set"
+	const char *what = (err & PF_RESERVED)
+			       ? "a page whose entry has a reserved bit set"
 			   : (err & PF_PRESENT) ? "a read-only page"
 						: "an unmapped page";
 	if ((err & PF_PRESENT) && !(err & PF_WRITE) && !(err & PF_RESERVED))
-		what = (err & PF_USER) ? "a kernel-only page" : "a protected page";
+		what =
+		    (err & PF_USER) ? "a kernel-only page" : "a protected page";
 	kprintf("  %s %s at 0x%08x, from %s code in %s()\n", access, what, cr2,
 		(err & PF_USER) ? "user" : "kernel", fault_function(tf->eip));
 	kprintf("  error code bits: %s, %s, %s%s%s\n",
@@ -202,18 +208,22 @@ static void explain_page_fault(const struct trap_frame *tf)
 		(err & PF_RESERVED) ? ", reserved-bit" : "",
 		(err & PF_IFETCH) ? ", instruction-fetch" : "");
 	if (cr2 < PAGE_SIZE)
-		kprintf("  (an address in page 0: a NULL pointer dereference)\n");
+		kprintf(
+		    "  (an address in page 0: a NULL pointer dereference)\n");
 }
 
 static void explain_selector_error(uint32_t err)
 {
 	if (err == 0) {
-		kprintf("  error code 0: not caused by a particular segment selector\n");
+		kprintf("  error code 0: not caused by a particular segment "
+			"selector\n");
 		return;
 	}
 	kprintf("  selector error: index %u in the %s%s\n",
 		err >> SELERR_INDEX_SHIFT,
-		(err & SELERR_IDT) ? "IDT" : (err & SELERR_LDT) ? "LDT" : "GDT",
+		(err & SELERR_IDT)   ? "IDT"
+		: (err & SELERR_LDT) ? "LDT"
+				     : "GDT",
 		(err & SELERR_EXTERNAL) ? " (during an external event)" : "");
 }
 
@@ -237,9 +247,10 @@ static void explain_trap(const struct trap_frame *tf)
 void panic_trap(struct trap_frame *tf)
 {
 	panic_enter();
-	kprintf("\nPANIC: unhandled exception %u (%s) in %s(), error code 0x%x\n",
-		tf->vector, trap_name(tf->vector), fault_function(tf->eip),
-		tf->error);
+	kprintf(
+	    "\nPANIC: unhandled exception %u (%s) in %s(), error code 0x%x\n",
+	    tf->vector, trap_name(tf->vector), fault_function(tf->eip),
+	    tf->error);
 	explain_trap(tf);
 	print_registers(tf);
 	backtrace_print(tf->eip, tf->ebp);
@@ -273,16 +284,19 @@ void panic_double_fault(void)
 	const char *owner = stack_owner(t->esp);
 	panic_enter();
 	kprintf("\nPANIC: unhandled exception %u (%s) in %s()\n",
-		T_DOUBLE_FAULT, trap_name(T_DOUBLE_FAULT), fault_function(t->eip));
+		T_DOUBLE_FAULT, trap_name(T_DOUBLE_FAULT),
+		fault_function(t->eip));
 	if (owner)
-		kprintf("  kernel stack overflow: ESP %08x is in the guard page of %s\n",
+		kprintf("  kernel stack overflow: ESP %08x is in the guard "
+			"page of %s\n",
 			t->esp, owner);
 	else
-		kprintf("  a fault while the CPU was delivering another exception\n");
-	kprintf("  EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", t->eax, t->ebx, t->ecx,
-		t->edx);
-	kprintf("  ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", t->esi, t->edi, t->ebp,
-		t->esp);
+		kprintf("  a fault while the CPU was delivering another "
+			"exception\n");
+	kprintf("  EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", t->eax, t->ebx,
+		t->ecx, t->edx);
+	kprintf("  ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", t->esi, t->edi,
+		t->ebp, t->esp);
 	kprintf("  EIP=%08x EFLAGS=%08x CS=%04x SS=%04x CR2=%08x CR3=%08x\n",
 		t->eip, t->eflags, t->cs, t->ss, read_cr2(), read_cr3());
 	backtrace_print(t->eip, t->ebp);

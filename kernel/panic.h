@@ -20,7 +20,8 @@
 
 struct trap_frame;
 
-__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
+							   ...);
 /* An exception nobody handled (called by the trap dispatcher). */
 __attribute__((noreturn)) void panic_trap(struct trap_frame *tf);
 /* The double-fault task's body: the interrupted state is in the main TSS. */

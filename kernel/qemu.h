@@ -12,11 +12,11 @@
 
 #include "kernel/x86.h"
 
-#define QEMU_EXIT_PORT 0xF4
-#define QEMU_EXIT_PASS 0x10  /* status 33: every self-test passed */
-#define QEMU_EXIT_FAIL 0x11  /* status 35: a self-test failed */
+#define QEMU_EXIT_PORT	0xF4
+#define QEMU_EXIT_PASS	0x10 /* status 33: every self-test passed */
+#define QEMU_EXIT_FAIL	0x11 /* status 35: a self-test failed */
 #define QEMU_EXIT_PANIC 0x12 /* status 37: the kernel panicked */
-#define QEMU_EXIT_HALT 0x13  /* status 39: an orderly halt */
+#define QEMU_EXIT_HALT	0x13 /* status 39: an orderly halt */
 
 static inline void qemu_exit(uint8_t code)
 {

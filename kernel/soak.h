@@ -37,8 +37,8 @@
 #include <stdint.h>
 
 #define SOAK_DEFAULT_TICKS  1000000u
-#define SOAK_MIN_TICKS      1000u      /* the range `soak=` accepts */
-#define SOAK_MAX_TICKS      100000000u
+#define SOAK_MIN_TICKS	    1000u /* the range `soak=` accepts */
+#define SOAK_MAX_TICKS	    100000000u
 #define SOAK_PROGRESS_TICKS 50000u
 
 void soak_run(uint32_t ticks);

@@ -9,9 +9,9 @@
 
 /* Gate descriptor type/attribute byte (SDM 3A §6.11, figure 6-2). */
 #define GATE_PRESENT 0x80
-#define GATE_DPL(r) ((r) << 5)
-#define GATE_INT32 0x0E  /* interrupt gate: IF cleared on entry */
-#define GATE_TASK 0x05   /* task gate: switch to the TSS named by selector */
+#define GATE_DPL(r)  ((r) << 5)
+#define GATE_INT32   0x0E /* interrupt gate: IF cleared on entry */
+#define GATE_TASK    0x05 /* task gate: switch to the TSS named by selector */
 
 struct __attribute__((packed)) idt_gate {
 	uint16_t offset_lo;
@@ -27,27 +27,27 @@ static trap_handler_t handlers[T_VECTORS];
 static trap_exit_hook_t exit_hook;
 
 static const char *const exception_names[T_EXCEPTIONS] = {
-	[T_DIVIDE] = "#DE divide error",
-	[T_DEBUG] = "#DB debug",
-	[T_NMI] = "NMI non-maskable interrupt",
-	[T_BREAKPOINT] = "#BP breakpoint",
-	[T_OVERFLOW] = "#OF overflow",
-	[T_BOUND] = "#BR bound range exceeded",
-	[T_INVALID_OP] = "#UD invalid opcode",
-	[T_NO_FPU] = "#NM device not available",
-	[T_DOUBLE_FAULT] = "#DF double fault",
-	[T_COPROC_SEG] = "coprocessor segment overrun",
-	[T_INVALID_TSS] = "#TS invalid TSS",
-	[T_NO_SEGMENT] = "#NP segment not present",
-	[T_STACK_FAULT] = "#SS stack-segment fault",
-	[T_GPF] = "#GP general protection fault",
-	[T_PAGE_FAULT] = "#PF page fault",
-	[T_FPU_ERROR] = "#MF x87 floating-point error",
-	[T_ALIGNMENT] = "#AC alignment check",
-	[T_MACHINE_CHECK] = "#MC machine check",
-	[T_SIMD] = "#XM SIMD floating-point exception",
-	[T_VIRT] = "#VE virtualization exception",
-	[T_CONTROL_PROT] = "#CP control protection",
+    [T_DIVIDE] = "#DE divide error",
+    [T_DEBUG] = "#DB debug",
+    [T_NMI] = "NMI non-maskable interrupt",
+    [T_BREAKPOINT] = "#BP breakpoint",
+    [T_OVERFLOW] = "#OF overflow",
+    [T_BOUND] = "#BR bound range exceeded",
+    [T_INVALID_OP] = "#UD invalid opcode",
+    [T_NO_FPU] = "#NM device not available",
+    [T_DOUBLE_FAULT] = "#DF double fault",
+    [T_COPROC_SEG] = "coprocessor segment overrun",
+    [T_INVALID_TSS] = "#TS invalid TSS",
+    [T_NO_SEGMENT] = "#NP segment not present",
+    [T_STACK_FAULT] = "#SS stack-segment fault",
+    [T_GPF] = "#GP general protection fault",
+    [T_PAGE_FAULT] = "#PF page fault",
+    [T_FPU_ERROR] = "#MF x87 floating-point error",
+    [T_ALIGNMENT] = "#AC alignment check",
+    [T_MACHINE_CHECK] = "#MC machine check",
+    [T_SIMD] = "#XM SIMD floating-point exception",
+    [T_VIRT] = "#VE virtualization exception",
+    [T_CONTROL_PROT] = "#CP control protection",
 };
 
 const char *trap_name(unsigned vector)

@@ -22,42 +22,42 @@
 #include <stdint.h>
 
 /* CPU exception vectors (SDM 3A §6.3.1, table 6-1). */
-#define T_DIVIDE 0      /* #DE divide error */
-#define T_DEBUG 1       /* #DB */
-#define T_NMI 2
-#define T_BREAKPOINT 3  /* #BP, int3 */
-#define T_OVERFLOW 4    /* #OF */
-#define T_BOUND 5       /* #BR */
-#define T_INVALID_OP 6  /* #UD */
-#define T_NO_FPU 7      /* #NM */
-#define T_DOUBLE_FAULT 8 /* #DF, error code 0 */
-#define T_COPROC_SEG 9
-#define T_INVALID_TSS 10 /* #TS, error code */
-#define T_NO_SEGMENT 11  /* #NP, error code */
-#define T_STACK_FAULT 12 /* #SS, error code */
-#define T_GPF 13         /* #GP, error code */
-#define T_PAGE_FAULT 14  /* #PF, error code */
-#define T_FPU_ERROR 16   /* #MF */
-#define T_ALIGNMENT 17   /* #AC, error code */
+#define T_DIVIDE	0 /* #DE divide error */
+#define T_DEBUG		1 /* #DB */
+#define T_NMI		2
+#define T_BREAKPOINT	3 /* #BP, int3 */
+#define T_OVERFLOW	4 /* #OF */
+#define T_BOUND		5 /* #BR */
+#define T_INVALID_OP	6 /* #UD */
+#define T_NO_FPU	7 /* #NM */
+#define T_DOUBLE_FAULT	8 /* #DF, error code 0 */
+#define T_COPROC_SEG	9
+#define T_INVALID_TSS	10 /* #TS, error code */
+#define T_NO_SEGMENT	11 /* #NP, error code */
+#define T_STACK_FAULT	12 /* #SS, error code */
+#define T_GPF		13 /* #GP, error code */
+#define T_PAGE_FAULT	14 /* #PF, error code */
+#define T_FPU_ERROR	16 /* #MF */
+#define T_ALIGNMENT	17 /* #AC, error code */
 #define T_MACHINE_CHECK 18
-#define T_SIMD 19
-#define T_VIRT 20
-#define T_CONTROL_PROT 21 /* #CP, error code */
-#define T_EXCEPTIONS 32   /* vectors 0..31 are reserved for exceptions */
+#define T_SIMD		19
+#define T_VIRT		20
+#define T_CONTROL_PROT	21 /* #CP, error code */
+#define T_EXCEPTIONS	32 /* vectors 0..31 are reserved for exceptions */
 
 /* Hardware IRQs after the PIC remap (drivers/pic.h). */
 #define T_IRQ0 32
 #define T_IRQS 16
 /* Software interrupt for voluntary switches (sched/). */
-#define T_YIELD 0x81
+#define T_YIELD	  0x81
 #define T_VECTORS 256
 
 /* Page-fault error code bits (SDM 3A §4.7, figure 4-12). */
-#define PF_PRESENT (1u << 0) /* 0: page not present; 1: protection violation */
-#define PF_WRITE (1u << 1)   /* 0: read; 1: write */
-#define PF_USER (1u << 2)    /* 0: supervisor mode; 1: user mode */
+#define PF_PRESENT  (1u << 0) /* 0: not present; 1: protection violation */
+#define PF_WRITE    (1u << 1) /* 0: read; 1: write */
+#define PF_USER	    (1u << 2) /* 0: supervisor mode; 1: user mode */
 #define PF_RESERVED (1u << 3) /* a reserved bit was set in a paging entry */
-#define PF_IFETCH (1u << 4)  /* instruction fetch */
+#define PF_IFETCH   (1u << 4) /* instruction fetch */
 
 /*
  * The saved state of an interrupted context, lowest address first, exactly

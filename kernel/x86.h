@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* EFLAGS (SDM 3A §2.3). */
-#define EFLAGS_IF (1u << 9)     /* interrupts enabled */
+#define EFLAGS_IF	 (1u << 9) /* interrupts enabled */
 #define EFLAGS_RESERVED1 (1u << 1) /* always 1 */
 
 /* CR0 (SDM 3A §2.5). */
@@ -22,15 +22,15 @@
 #define CR0_PG (1u << 31) /* paging */
 
 /* Page-directory and page-table entry bits (SDM 3A §4.3, table 4-5/4-6). */
-#define PTE_PRESENT (1u << 0)
-#define PTE_WRITABLE (1u << 1)
-#define PTE_USER (1u << 2)
+#define PTE_PRESENT	 (1u << 0)
+#define PTE_WRITABLE	 (1u << 1)
+#define PTE_USER	 (1u << 2)
 #define PTE_WRITETHROUGH (1u << 3)
-#define PTE_NOCACHE (1u << 4)
-#define PTE_ACCESSED (1u << 5)
-#define PTE_DIRTY (1u << 6)
-#define PTE_GLOBAL (1u << 8)
-#define PTE_FRAME_MASK 0xFFFFF000u
+#define PTE_NOCACHE	 (1u << 4)
+#define PTE_ACCESSED	 (1u << 5)
+#define PTE_DIRTY	 (1u << 6)
+#define PTE_GLOBAL	 (1u << 8)
+#define PTE_FRAME_MASK	 0xFFFFF000u
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -115,12 +115,12 @@ static inline bool irq_enabled(void)
 	return (read_eflags() & EFLAGS_IF) != 0;
 }
 
-#define X86_CR(n)                                                             \
-	static inline uint32_t read_cr##n(void)                               \
-	{                                                                     \
-		uint32_t v;                                                   \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));             \
-		return v;                                                     \
+#define X86_CR(n)                                                              \
+	static inline uint32_t read_cr##n(void)                                \
+	{                                                                      \
+		uint32_t v;                                                    \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));              \
+		return v;                                                      \
 	}
 X86_CR(0)
 X86_CR(2)

@@ -18,9 +18,9 @@ __attribute__((noreturn)) void kassert_fail(const char *expr, const char *file,
  * to say more than the expression (which block, which caller).
  */
 __attribute__((noreturn, format(printf, 1, 2))) void kfatal(const char *fmt,
-							     ...);
+							    ...);
 
-#define kassert(expr)                                                         \
+#define kassert(expr)                                                          \
 	((expr) ? (void)0 : kassert_fail(#expr, __FILE__, __LINE__, __func__))
 
 #endif

@@ -151,6 +151,8 @@ size_t strnlen(const char *s, size_t maxlen)
 {
 	size_t n = 0;
 
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; n < maxlen guards s[n]
+	 */
 	while (n < maxlen && s[n])
 		n++;
 	return n;

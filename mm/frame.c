@@ -13,7 +13,7 @@
 #include "mm/frame_pool.h"
 #include "mm/memmap.h"
 
-#define LOW_MEMORY_END 0x100000u /* the first MiB stays reserved */
+#define LOW_MEMORY_END	 0x100000u /* the first MiB stays reserved */
 #define FRAME_MAP_RANGES 64
 
 static struct frame_pool pool;
@@ -53,7 +53,8 @@ static void read_memory_map(void)
 	if (rc == MEMMAP_ENOUSABLE)
 		panic("frame: the memory map has no usable RAM above 1 MiB");
 	if (map_result.dropped_ranges)
-		kprintf("frame: warning: %u usable ranges (%u frames) did not fit the table; unused\n",
+		kprintf("frame: warning: %u usable ranges (%u frames) did not "
+			"fit the table; unused\n",
 			map_result.dropped_ranges, map_result.dropped_frames);
 }
 
@@ -187,10 +188,12 @@ void frame_bitmap_range(uint32_t *pa, uint32_t *bytes)
 
 void frame_print_map(void)
 {
-	kprintf("memory map (%s):\n",
-		bootinfo.has_mmap ? "from the boot loader" : "from mem_lower/mem_upper");
+	kprintf("memory map (%s):\n", bootinfo.has_mmap
+					  ? "from the boot loader"
+					  : "from mem_lower/mem_upper");
 	for (uint32_t i = 0; i < bootinfo.mmap_count; i++)
-		kprintf("  %08llx-%08llx %-17s %llu KiB\n", bootinfo.mmap[i].base,
+		kprintf("  %08llx-%08llx %-17s %llu KiB\n",
+			bootinfo.mmap[i].base,
 			bootinfo.mmap[i].base + bootinfo.mmap[i].len,
 			memmap_type_name(bootinfo.mmap[i].type),
 			bootinfo.mmap[i].len >> 10);

@@ -2,10 +2,10 @@
  * frame — the kernel's physical frame allocator.
  *
  * One bit per 4 KiB frame over all RAM below 4 GiB, kept by the pure core
- * mm/frame_pool.c: a set bit is a frame in use or reserved (002_a995ac13012f81cc.txt
- * on bitmaps: one bit per allocation unit; the cost is the search for free
- * bits, which a next-free hint and a word-at-a-time scan keep O(1)
- * amortised).
+ * mm/frame_pool.c: a set bit is a frame in use or reserved
+ * (002_a995ac13012f81cc.txt on bitmaps: one bit per allocation unit; the cost
+ * is the search for free bits, which a next-free hint and a word-at-a-time scan
+ * keep O(1) amortised).
  *
  * At boot, frame_init() reads the memory map the loader gave (or, without
  * one, mem_lower/mem_upper), normalises it (mm/memmap.c: sorted, clipped,

@@ -142,7 +142,7 @@
 /* The largest alignment heap_alloc_aligned() accepts. */
 #define HEAP_MAX_ALIGN 4096u
 /* The largest request: keeps every size computation far from overflow. */
-#define HEAP_MAX_REQUEST (((size_t)1 << 30) - 4u * HEAP_PAGE_SIZE)
+#define HEAP_MAX_REQUEST (((size_t)1 << 30) - (size_t)4 * HEAP_PAGE_SIZE)
 /* Give back the end of the heap once it holds this many free pages. */
 #define HEAP_TRIM_PAGES_DEFAULT 4u
 

@@ -45,8 +45,8 @@ static bool kheap_grow(void *ctx, uintptr_t new_end)
 		return false;
 	while (mapped_end < new_end) {
 		uint32_t pa = frame_alloc();
-		if (pa == 0 ||
-		    vm_map(vm_kernel_space(), mapped_end, pa, VM_WRITE) != VM_OK) {
+		if (pa == 0 || vm_map(vm_kernel_space(), mapped_end, pa,
+				      VM_WRITE) != VM_OK) {
 			if (pa)
 				frame_free(pa);
 			unmap_down_to(start); /* all or nothing */

@@ -21,8 +21,8 @@ static void unmap_stack(uint32_t base, uint32_t pages)
 {
 	for (uint32_t i = 0; i < pages; i++) {
 		uint32_t pa;
-		if (vm_unmap(vm_kernel_space(), base + PAGE_SIZE * (i + 1), &pa) ==
-		    VM_OK)
+		if (vm_unmap(vm_kernel_space(), base + PAGE_SIZE * (i + 1),
+			     &pa) == VM_OK)
 			frame_free(pa);
 	}
 }
@@ -31,8 +31,8 @@ static bool map_stack(uint32_t base)
 {
 	for (uint32_t i = 0; i < KSTACK_PAGES; i++) {
 		uint32_t pa = frame_alloc();
-		if (!pa || vm_map(vm_kernel_space(), base + PAGE_SIZE * (i + 1), pa,
-				  VM_WRITE) != VM_OK) {
+		if (!pa || vm_map(vm_kernel_space(), base + PAGE_SIZE * (i + 1),
+				  pa, VM_WRITE) != VM_OK) {
 			if (pa)
 				frame_free(pa);
 			unmap_stack(base, i);

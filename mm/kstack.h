@@ -20,7 +20,7 @@
 #include "mm/vm.h"
 
 #define KSTACK_SLOT_BYTES (PAGE_SIZE + KSTACK_SIZE)
-#define KSTACK_SLOTS ((VM_KSTACK_LIMIT - VM_KSTACK_BASE) / KSTACK_SLOT_BYTES)
+#define KSTACK_SLOTS	  ((VM_KSTACK_LIMIT - VM_KSTACK_BASE) / KSTACK_SLOT_BYTES)
 
 /* A new stack: its slot number and its top (the initial ESP). */
 bool kstack_alloc(uint32_t *slot, uint32_t *top);

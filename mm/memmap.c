@@ -143,9 +143,8 @@ static void work_split(struct memmap_work *w, uint32_t i, uint32_t hole,
 	w->r[i].end = hole;
 	if (w->n == MEMMAP_WORK_RANGES) {
 		if (i + 1 == w->n) {
-			/* The part above the hole: [hole_end, top). */
-			/* NOLINTNEXTLINE(readability-suspicious-call-argument) */
-			count_dropped(w, hole_end, top);
+			uint32_t above = hole_end; /* [above, top) is dropped */
+			count_dropped(w, above, top);
 			return;
 		}
 		work_drop_last(w);

@@ -11,10 +11,10 @@
 #include "mm/frame.h"
 #include "mm/kheap.h"
 
-#define PDE_TABLE_FLAGS (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
+#define PDE_TABLE_FLAGS	 (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
 #define KERNEL_PDE_FLAGS (PTE_PRESENT | PTE_WRITABLE)
-#define VM_KMAP_PDI VM_PDI(VM_KMAP_BASE)
-#define LOW_MEMORY_END 0x100000u
+#define VM_KMAP_PDI	 VM_PDI(VM_KMAP_BASE)
+#define LOW_MEMORY_END	 0x100000u
 
 extern uint32_t boot_page_directory[VM_PDE_COUNT];
 
@@ -51,8 +51,9 @@ void *vm_kmap(uint32_t pa)
 		irq_restore(on);
 		return (void *)va;
 	}
-	panic("vm_kmap: all %u temporary slots are in use (a missing vm_kunmap?)",
-	      VM_KMAP_SLOTS);
+	panic(
+	    "vm_kmap: all %u temporary slots are in use (a missing vm_kunmap?)",
+	    VM_KMAP_SLOTS);
 }
 
 void vm_kunmap(void *p)
@@ -179,7 +180,8 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 {
 	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), pde, *pt;
 	int rc;
-	if (!va_mappable(va) || (pa & (PAGE_SIZE - 1)) || (flags & ~VM_FLAGS_MASK))
+	if (!va_mappable(va) || (pa & (PAGE_SIZE - 1)) ||
+	    (flags & ~VM_FLAGS_MASK))
 		return VM_EINVAL;
 	bool on = irq_save();
 	rc = ensure_table(s, pdi, &pde);
@@ -355,8 +357,7 @@ void vm_space_destroy(struct vm_space *s)
 
 /* --------------------------------------------------------------- boot -- */
 
-static void map_range(uint32_t va, uint32_t pa, uint32_t end_va,
-		      uint32_t flags)
+static void map_range(uint32_t va, uint32_t pa, uint32_t end_va, uint32_t flags)
 {
 	for (; va < end_va; va += PAGE_SIZE, pa += PAGE_SIZE) {
 		if (va == (uint32_t)boot_stack_guard)
@@ -378,7 +379,8 @@ void vm_init(void)
 
 	boot_space.pd_pa = KPHYS(boot_page_directory);
 	current_space = &boot_space;
-	boot_page_directory[VM_RECURSIVE_PDI] = boot_space.pd_pa | KERNEL_PDE_FLAGS;
+	boot_page_directory[VM_RECURSIVE_PDI] =
+	    boot_space.pd_pa | KERNEL_PDE_FLAGS;
 	write_cr3(boot_space.pd_pa);
 	kmap_pa = frame_alloc();
 	if (kmap_pa == 0)
@@ -402,8 +404,8 @@ void vm_init(void)
 	map_range((uint32_t)__data_start, KPHYS(__data_start),
 		  PAGE_ALIGN_UP((uint32_t)__bss_end), VM_WRITE);
 	frame_bitmap_range(&bm_pa, &bm_bytes);
-	map_range((uint32_t)KVIRT(bm_pa), bm_pa, (uint32_t)KVIRT(bm_pa + bm_bytes),
-		  VM_WRITE);
+	map_range((uint32_t)KVIRT(bm_pa), bm_pa,
+		  (uint32_t)KVIRT(bm_pa + bm_bytes), VM_WRITE);
 
 	current_space = &kernel_space;
 	write_cr3(kernel_space.pd_pa);

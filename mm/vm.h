@@ -50,37 +50,37 @@
 
 #include "kernel/x86.h"
 
-#define VM_PDE_COUNT 1024
-#define VM_PTE_COUNT 1024
-#define VM_PD_SHIFT 22
-#define VM_PDI(va) ((uint32_t)(va) >> VM_PD_SHIFT)
-#define VM_PTI(va) (((uint32_t)(va) >> 12) & 0x3FF)
-#define VM_KERNEL_PDI VM_PDI(0xC0000000u) /* 768: first kernel entry */
-#define VM_RECURSIVE_PDI 1023u
-#define VM_PAGE_TABLES 0xFFC00000u /* table i at + i * 4096 */
+#define VM_PDE_COUNT	  1024
+#define VM_PTE_COUNT	  1024
+#define VM_PD_SHIFT	  22
+#define VM_PDI(va)	  ((uint32_t)(va) >> VM_PD_SHIFT)
+#define VM_PTI(va)	  (((uint32_t)(va) >> 12) & 0x3FF)
+#define VM_KERNEL_PDI	  VM_PDI(0xC0000000u) /* 768: first kernel entry */
+#define VM_RECURSIVE_PDI  1023u
+#define VM_PAGE_TABLES	  0xFFC00000u /* table i at + i * 4096 */
 #define VM_PAGE_DIRECTORY 0xFFFFF000u
 
-#define VM_KSTACK_BASE 0xC8000000u
+#define VM_KSTACK_BASE	0xC8000000u
 #define VM_KSTACK_LIMIT 0xD0000000u
-#define VM_HEAP_BASE 0xD0000000u
-#define VM_HEAP_LIMIT 0xF0000000u
-#define VM_KMAP_BASE 0xFF800000u /* one page table's worth of slots */
-#define VM_KMAP_SLOTS 64u
+#define VM_HEAP_BASE	0xD0000000u
+#define VM_HEAP_LIMIT	0xF0000000u
+#define VM_KMAP_BASE	0xFF800000u /* one page table's worth of slots */
+#define VM_KMAP_SLOTS	64u
 
 /* Mapping flags: the PTE bits a caller may ask for. */
-#define VM_WRITE PTE_WRITABLE
-#define VM_USER PTE_USER
-#define VM_NOCACHE PTE_NOCACHE
+#define VM_WRITE      PTE_WRITABLE
+#define VM_USER	      PTE_USER
+#define VM_NOCACHE    PTE_NOCACHE
 #define VM_FLAGS_MASK (PTE_WRITABLE | PTE_USER | PTE_NOCACHE | PTE_WRITETHROUGH)
 
-#define VM_OK 0
+#define VM_OK	  0
 #define VM_ENOMEM (-1)
 #define VM_EEXIST (-2)
 #define VM_EINVAL (-3)
 #define VM_ENOENT (-4)
 
 struct vm_space {
-	uint32_t pd_pa;        /* physical address of the page directory */
+	uint32_t pd_pa;	       /* physical address of the page directory */
 	uint16_t *pt_used;     /* present entries per user page table */
 	struct vm_space *next; /* all spaces, for kernel-half updates */
 };

@@ -41,9 +41,11 @@ const char *mlfq_params_check(const struct mlfq_params *p)
 		return "the number of levels must be between 1 and 32";
 	for (int l = 0; l < p->levels; l++) {
 		if (p->quantum[l] < 1 || p->quantum[l] > MLFQ_MAX_QUANTUM)
-			return "a quantum must be between 1 and 1000000000 ticks";
+			return "a quantum must be between 1 and 1000000000 "
+			       "ticks";
 		if (p->allot[l] < 1 || p->allot[l] > MLFQ_MAX_ALLOT)
-			return "an allotment must be between 1 and 1000000000 quanta";
+			return "an allotment must be between 1 and 1000000000 "
+			       "quanta";
 	}
 	return NULL;
 }
@@ -283,7 +285,6 @@ void mlfq_remove(struct mlfq *m, struct mlfq_ent *e)
 }
 
 /* ------------------------------------------------------------- rule 5 -- */
-
 
 /* Appends q[from] to the tail of q[to], keeping its order; O(1). */
 static void q_splice(struct mlfq *m, int from, int to)

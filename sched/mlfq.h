@@ -117,32 +117,32 @@
 #define MLFQ_MAX_LEVELS 32
 /* Bounds on a quantum and an allotment, so that counters never overflow. */
 #define MLFQ_MAX_QUANTUM 1000000000u
-#define MLFQ_MAX_ALLOT 1000000000u
+#define MLFQ_MAX_ALLOT	 1000000000u
 
 struct mlfq_params {
-	int levels;                         /* 1 .. MLFQ_MAX_LEVELS */
-	uint32_t quantum[MLFQ_MAX_LEVELS];  /* ticks, indexed by level */
-	uint32_t allot[MLFQ_MAX_LEVELS];    /* quanta, indexed by level */
-	uint32_t boost;                     /* period in ticks; 0: never */
-	bool io_refill;   /* -S: blocking refills quantum and allotment */
+	int levels;			   /* 1 .. MLFQ_MAX_LEVELS */
+	uint32_t quantum[MLFQ_MAX_LEVELS]; /* ticks, indexed by level */
+	uint32_t allot[MLFQ_MAX_LEVELS];   /* quanta, indexed by level */
+	uint32_t boost;			   /* period in ticks; 0: never */
+	bool io_refill;	  /* -S: blocking refills quantum and allotment */
 	bool io_to_head;  /* -I: a woken entity goes to the head */
 	bool boost_ostep; /* boost as mlfq.py does it (see above) */
 };
 
 enum mlfq_state {
 	MLFQ_OUTSIDE = 0, /* unknown to the policy: never attached, or gone */
-	MLFQ_WAITING,     /* attached, not arrived yet (never queued) */
-	MLFQ_QUEUED,      /* in the queue of its level; the picked one is
+	MLFQ_WAITING,	  /* attached, not arrived yet (never queued) */
+	MLFQ_QUEUED,	  /* in the queue of its level; the picked one is
 			     the head of the highest non-empty level */
-	MLFQ_BLOCKED,     /* attached, waiting for I/O or an event */
+	MLFQ_BLOCKED,	  /* attached, waiting for I/O or an event */
 };
 
 /* What happened to the tick owner during the tick being charged. */
 enum mlfq_after {
 	MLFQ_CONTINUES, /* ran the whole tick and is still runnable */
-	MLFQ_FINISHED,  /* no work left: it leaves the policy */
+	MLFQ_FINISHED,	/* no work left: it leaves the policy */
 	MLFQ_STARTS_IO, /* issues an I/O as the tick ends: leaves its queue */
-	MLFQ_BLOCKS,    /* blocked during the tick (mlfq_block was called);
+	MLFQ_BLOCKS,	/* blocked during the tick (mlfq_block was called);
 			   it may have been woken again since */
 };
 
@@ -156,12 +156,12 @@ enum mlfq_after {
  * must be zeroed (state MLFQ_OUTSIDE) before its first mlfq_attach/add.
  */
 struct mlfq_ent {
-	struct mlfq_ent *next, *prev;         /* queue of its level */
+	struct mlfq_ent *next, *prev;	      /* queue of its level */
 	struct mlfq_ent *all_next, *all_prev; /* every attached entity */
 	uint32_t ticks_left; /* of the current quantum, >= 1 between ticks */
 	uint32_t allot_left; /* quanta left at this level, >= 1 */
 	uint8_t level;
-	uint8_t state;       /* enum mlfq_state */
+	uint8_t state; /* enum mlfq_state */
 };
 
 struct mlfq_queue {
@@ -170,9 +170,9 @@ struct mlfq_queue {
 };
 
 struct mlfq_stats {
-	uint32_t charged;  /* ticks charged */
-	uint32_t expired;  /* quanta used up */
-	uint32_t demoted;  /* level changes down */
+	uint32_t charged; /* ticks charged */
+	uint32_t expired; /* quanta used up */
+	uint32_t demoted; /* level changes down */
 	uint32_t boosts;
 };
 

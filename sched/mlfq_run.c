@@ -158,7 +158,8 @@ static const char *check_jobs(const struct workload_job *w, size_t n,
 		if (w[i].start > WORKLOAD_MAX_VALUE ||
 		    w[i].run > WORKLOAD_MAX_VALUE ||
 		    w[i].iofreq > WORKLOAD_MAX_VALUE)
-			return "a job's field is too large (at most 1000000000)";
+			return "a job's field is too large (at most "
+			       "1000000000)";
 		if (w[i].start > max_start)
 			max_start = w[i].start;
 		sum_run += w[i].run;
@@ -203,13 +204,19 @@ const char *mlfq_run_init(struct mlfq_run *r, const struct mlfq_params *p,
 		err = check_jobs(w, n, io_time);
 	if (err)
 		return err;
-	*r = (struct mlfq_run){.jobs = jobs, .njobs = n, .io_time = io_time,
-			       .out = out, .ctx = ctx, .phase = PHASE_BEGIN};
+	*r = (struct mlfq_run){.jobs = jobs,
+			       .njobs = n,
+			       .io_time = io_time,
+			       .out = out,
+			       .ctx = ctx,
+			       .phase = PHASE_BEGIN};
 	mlfq_init(&r->m, p);
 	for (size_t i = 0; i < n; i++) {
 		struct mlfq_job *j = &jobs[i];
-		*j = (struct mlfq_job){.start = w[i].start, .run = w[i].run,
-				       .iofreq = w[i].iofreq, .left = w[i].run};
+		*j = (struct mlfq_job){.start = w[i].start,
+				       .run = w[i].run,
+				       .iofreq = w[i].iofreq,
+				       .left = w[i].run};
 		mlfq_attach(&r->m, &j->ent);
 		arrival_insert(r, j, &tail);
 	}
@@ -268,8 +275,10 @@ static void print_jobs(struct mlfq_run *r)
 {
 	emit_str(r, "For each job, three defining characteristics are given:");
 	emit_str(r, "  startTime : at what time does the job enter the system");
-	emit_str(r, "  runTime   : the total CPU time needed by the job to finish");
-	emit_str(r, "  ioFreq    : every ioFreq time units, the job issues an I/O");
+	emit_str(
+	    r, "  runTime   : the total CPU time needed by the job to finish");
+	emit_str(
+	    r, "  ioFreq    : every ioFreq time units, the job issues an I/O");
 	emit_str(r, "              (the I/O takes ioTime units to complete)");
 	emit_str(r, "");
 	emit_str(r, "Job List:");
@@ -295,11 +304,14 @@ void mlfq_run_header(struct mlfq_run *r, bool solve)
 	print_options(r);
 	print_jobs(r);
 	if (!solve) {
-		emit_str(r, "Compute the execution trace for the given workloads.");
-		emit_str(r, "If you would like, also compute the response and turnaround");
+		emit_str(
+		    r, "Compute the execution trace for the given workloads.");
+		emit_str(r, "If you would like, also compute the response and "
+			    "turnaround");
 		emit_str(r, "times for each of the jobs.");
 		emit_str(r, "");
-		emit_str(r, "Use the -c flag to get the exact results when you are finished.");
+		emit_str(r, "Use the -c flag to get the exact results when you "
+			    "are finished.");
 		emit_str(r, "");
 		return;
 	}

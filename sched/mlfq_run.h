@@ -40,7 +40,7 @@
 #include "sched/workload.h"
 
 /* Bounds that keep every time in 31 bits and make the averages exact. */
-#define MLFQ_RUN_MAX_JOBS 10000u
+#define MLFQ_RUN_MAX_JOBS  10000u
 #define MLFQ_RUN_MAX_TICKS 0x7fffffffu
 
 #define MLFQ_RUN_IDLE (-1)
@@ -53,10 +53,10 @@ struct mlfq_job {
 	struct mlfq_job *next_arrival; /* by start time, then by index */
 	struct mlfq_job *next_io;      /* I/Os in flight, by completion */
 	uint32_t start, run, iofreq;   /* from the workload */
-	uint32_t left;                 /* CPU ticks still needed */
-	uint32_t first_run;            /* tick it first ran, if it has */
-	uint32_t end;                  /* tick it finished, if it has */
-	uint32_t io_done;              /* when its I/O completes */
+	uint32_t left;		       /* CPU ticks still needed */
+	uint32_t first_run;	       /* tick it first ran, if it has */
+	uint32_t end;		       /* tick it finished, if it has */
+	uint32_t io_done;	       /* when its I/O completes */
 	bool has_run;
 };
 
@@ -65,11 +65,11 @@ struct mlfq_run {
 	struct mlfq_job *jobs;
 	size_t njobs, nfinished;
 	uint32_t io_time;
-	uint32_t now;                  /* the tick being run */
-	struct mlfq_job *arrivals;     /* next jobs to arrive */
+	uint32_t now;		   /* the tick being run */
+	struct mlfq_job *arrivals; /* next jobs to arrive */
 	struct mlfq_job *io_head, *io_tail;
-	struct mlfq_job *picked;       /* runs during tick now, or NULL */
-	int phase;                     /* which call comes next */
+	struct mlfq_job *picked; /* runs during tick now, or NULL */
+	int phase;		 /* which call comes next */
 	mlfq_out_fn out;
 	void *ctx;
 };

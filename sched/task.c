@@ -84,8 +84,8 @@ static bool trace_on;
 static void trace_event(const char *what, const struct task *t)
 {
 	if (trace_on)
-		kprintf("[ time %llu ] %s JOB %d (%s)\n", time_ticks(), what, t->id,
-			t->name);
+		kprintf("[ time %llu ] %s JOB %d (%s)\n", time_ticks(), what,
+			t->id, t->name);
 }
 
 /* The tick that just ended (now - 1), with the counters after it. */
@@ -97,7 +97,8 @@ static void trace_run(uint64_t now, const struct task *t)
 		kprintf("[ time %llu ] IDLE\n", now - 1);
 		return;
 	}
-	kprintf("[ time %llu ] Run JOB %d at PRIORITY %d [ TICKS %u ALLOT %u ] (%s)\n",
+	kprintf("[ time %llu ] Run JOB %d at PRIORITY %d [ TICKS %u ALLOT %u ] "
+		"(%s)\n",
 		now - 1, t->id, t->ent.level, mlfq_ticks_left(&t->ent) - 1,
 		mlfq_allot_left(&t->ent), t->name);
 }
@@ -196,7 +197,8 @@ static void charge_tick(uint64_t now)
 		return;
 	}
 	t->ticks_at_level[t->ent.level]++;
-	what = mlfq_state(&t->ent) == MLFQ_QUEUED ? MLFQ_CONTINUES : MLFQ_BLOCKS;
+	what =
+	    mlfq_state(&t->ent) == MLFQ_QUEUED ? MLFQ_CONTINUES : MLFQ_BLOCKS;
 	if (mlfq_state(&t->ent) != MLFQ_OUTSIDE)
 		mlfq_charge(&mlfq, &t->ent, what);
 }
@@ -259,8 +261,8 @@ static __attribute__((noreturn)) void task_trampoline(void)
  */
 static void build_first_frame(struct task *t)
 {
-	struct trap_frame *tf = (struct trap_frame *)(t->kstack_top -
-						      sizeof(struct trap_frame));
+	struct trap_frame *tf =
+	    (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
 	memset(tf, 0, sizeof(*tf));
 	tf->ds = tf->es = tf->fs = tf->gs = SEL_KDATA;
 	tf->cs = SEL_KCODE;
@@ -401,7 +403,8 @@ void wq_block(struct wait_queue *wq)
 {
 	struct task *t = current;
 	if (irq_enabled())
-		panic("wq_block: called with interrupts on (a wake-up could be lost)");
+		panic("wq_block: called with interrupts on (a wake-up could be "
+		      "lost)");
 	if (t == idle)
 		panic("wq_block: the idle task must never block");
 	t->waiter_link = NULL;
@@ -490,7 +493,8 @@ static const char *stack_owner(uint32_t esp)
 		if (t != &main_task && t->kstack_slot == slot) {
 			strlcpy(buf, "task '", sizeof(buf));
 			strlcpy(buf + 6, t->name, sizeof(buf) - 6);
-			strlcpy(buf + strlen(buf), "'", sizeof(buf) - strlen(buf));
+			strlcpy(buf + strlen(buf), "'",
+				sizeof(buf) - strlen(buf));
 			return buf;
 		}
 	return "a kernel stack";
@@ -509,11 +513,13 @@ static bool ktest_in_main(void)
 static bool read_level_list(const char *key, uint32_t *by_level, int levels)
 {
 	uint32_t list[MLFQ_MAX_LEVELS];
-	int n = cmdline_uint_list(key, list, MLFQ_MAX_LEVELS, 1, MLFQ_MAX_QUANTUM);
+	int n =
+	    cmdline_uint_list(key, list, MLFQ_MAX_LEVELS, 1, MLFQ_MAX_QUANTUM);
 	if (n <= 0)
 		return n == 0;
 	if (n != 1 && n != levels) {
-		kprintf("cmdline: warning: %s has %d values for %d levels; using the defaults\n",
+		kprintf("cmdline: warning: %s has %d values for %d levels; "
+			"using the defaults\n",
 			key, n, levels);
 		return false;
 	}
@@ -531,8 +537,9 @@ static void read_params(struct mlfq_params *p)
 	mlfq_params_default(p);
 	int n = cmdline_uint_list("mlfq.quantum", list, MLFQ_MAX_LEVELS, 1,
 				  MLFQ_MAX_QUANTUM);
-	p->levels = (int)cmdline_uint("mlfq.levels", (uint32_t)(n > 0 ? n : p->levels),
-				      1, MLFQ_MAX_LEVELS);
+	p->levels =
+	    (int)cmdline_uint("mlfq.levels", (uint32_t)(n > 0 ? n : p->levels),
+			      1, MLFQ_MAX_LEVELS);
 	/* Levels beyond the defaults': each quantum twice the one above. */
 	for (int l = 0; l < p->levels; l++) {
 		int above = p->levels - 1 - l;
@@ -549,7 +556,9 @@ static void read_params(struct mlfq_params *p)
 	p->io_to_head = cmdline_bool("mlfq.io_head", p->io_to_head);
 	err = mlfq_params_check(p);
 	if (err) {
-		kprintf("cmdline: warning: mlfq options: %s; using the defaults\n", err);
+		kprintf(
+		    "cmdline: warning: mlfq options: %s; using the defaults\n",
+		    err);
 		mlfq_params_default(p);
 	}
 }
@@ -636,6 +645,7 @@ static void print_one(struct task *t, void *ctx)
 
 void task_list_print(void)
 {
-	kprintf("  id name             state    lvl  sched preempt  ticks per level (top first)\n");
+	kprintf("  id name             state    lvl  sched preempt  ticks per "
+		"level (top first)\n");
 	task_for_each(print_one, NULL);
 }

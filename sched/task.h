@@ -60,10 +60,10 @@ struct wait_queue {
 
 /* A workload job's state (sched.workload=, see sched/workload.h). */
 struct task_job {
-	int index;         /* the job number in the trace */
-	uint32_t start;    /* arrival tick */
-	uint32_t run;      /* total CPU ticks */
-	uint32_t left;     /* CPU ticks still to run */
+	int index;	   /* the job number in the trace */
+	uint32_t start;	   /* arrival tick */
+	uint32_t run;	   /* total CPU ticks */
+	uint32_t left;	   /* CPU ticks still to run */
 	uint32_t io_freq;  /* an I/O after every io_freq ticks; 0: none */
 	uint32_t io_until; /* while in I/O: the tick it completes */
 };
@@ -72,21 +72,21 @@ struct task {
 	int id;
 	char name[TASK_NAME_MAX];
 	enum task_state state;
-	struct trap_frame *tf;   /* saved when it is not running */
-	uint32_t kstack_slot;    /* index in the kernel-stack area */
-	uint32_t kstack_top;     /* TSS.esp0 while it runs */
-	struct vm_space *space;  /* address space (kernel threads: kernel's) */
-	struct mlfq_ent ent;     /* level, quantum left, allotment left */
+	struct trap_frame *tf;	/* saved when it is not running */
+	uint32_t kstack_slot;	/* index in the kernel-stack area */
+	uint32_t kstack_top;	/* TSS.esp0 while it runs */
+	struct vm_space *space; /* address space (kernel threads: kernel's) */
+	struct mlfq_ent ent;	/* level, quantum left, allotment left */
 
 	int (*entry)(void *);
 	void *arg;
 	int exit_status;
 	struct task *waiter_link; /* next on a wait queue */
 	struct wait_queue exited; /* who waits for this one to exit */
-	uint64_t wake_at;         /* when sleeping: the tick to wake at */
+	uint64_t wake_at;	  /* when sleeping: the tick to wake at */
 	struct task *sleep_link;
-	struct task *all_link;    /* every task, for the listing */
-	struct task_job *job;     /* a workload job, or NULL */
+	struct task *all_link; /* every task, for the listing */
+	struct task_job *job;  /* a workload job, or NULL */
 
 	/* Accounting. */
 	uint64_t arrival, first_run, finish; /* ticks; first_run ~0: never */
@@ -134,9 +134,9 @@ void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx);
 
 /* Statistics of the scheduler itself. */
 struct sched_stats {
-	uint64_t ticks;     /* timer ticks seen */
+	uint64_t ticks; /* timer ticks seen */
 	uint64_t idle_ticks;
-	uint64_t switches;  /* context switches */
+	uint64_t switches; /* context switches */
 	uint32_t boosts;
 };
 void sched_get_stats(struct sched_stats *s);

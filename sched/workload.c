@@ -87,7 +87,8 @@ static enum num_err parse_num(const char *p, const char *end, uint32_t *v)
 	for (; p < end; p++) {
 		if (*p < '0' || *p > '9')
 			return NUM_BAD;
-		if (!big && x > (WORKLOAD_MAX_VALUE - (uint32_t)(*p - '0')) / 10)
+		if (!big &&
+		    x > (WORKLOAD_MAX_VALUE - (uint32_t)(*p - '0')) / 10)
 			big = true;
 		if (!big)
 			x = x * 10 + (uint32_t)(*p - '0');
@@ -246,7 +247,8 @@ static int parse_job(const char *p, const char *end, size_t idx,
 		msg_str(m, ": run time must be at least 1");
 		return -1;
 	}
-	*job = (struct workload_job){.start = v[0], .run = v[1], .iofreq = v[2]};
+	*job =
+	    (struct workload_job){.start = v[0], .run = v[1], .iofreq = v[2]};
 	return 0;
 }
 

@@ -24,8 +24,8 @@
 #define WORKLOAD_MAX_VALUE 1000000000u
 
 struct workload_job {
-	uint32_t start;  /* tick at which it enters the system */
-	uint32_t run;    /* ticks of CPU it needs, >= 1 */
+	uint32_t start;	 /* tick at which it enters the system */
+	uint32_t run;	 /* ticks of CPU it needs, >= 1 */
 	uint32_t iofreq; /* issue an I/O after every iofreq ticks; 0: never */
 };
 

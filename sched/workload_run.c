@@ -111,7 +111,8 @@ static size_t make_threads(size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char name[TASK_NAME_MAX];
 		fmt_snprintf(name, sizeof(name), "job%u", (unsigned)i);
-		w.threads[i] = task_create_stopped(name, job_thread, &w.probes[i]);
+		w.threads[i] =
+		    task_create_stopped(name, job_thread, &w.probes[i]);
 		if (!w.threads[i])
 			return i;
 		sched_detach(w.threads[i]);
@@ -133,7 +134,8 @@ static int prepare(const char *spec, uint32_t io_time,
 	static struct workload_job jobs[WORKLOAD_MAX_JOBS];
 	char err[WORKLOAD_ERR_MAX];
 	const char *bad;
-	if (workload_parse(spec, jobs, WORKLOAD_MAX_JOBS, n, err, sizeof(err)) != 0) {
+	if (workload_parse(spec, jobs, WORKLOAD_MAX_JOBS, n, err,
+			   sizeof(err)) != 0) {
 		kprintf("workload: %s\n", err);
 		return -1;
 	}
@@ -202,16 +204,21 @@ static void ostep_params(struct mlfq_params *p)
 	if (nq > 1)
 		p->levels = nq; /* -Q overrides -n */
 	for (int l = 0; l < p->levels; l++)
-		p->quantum[p->levels - 1 - l] = nq > 1 ? list[l] : nq == 1 ? list[0] : 10;
+		p->quantum[p->levels - 1 - l] = nq > 1	  ? list[l]
+						: nq == 1 ? list[0]
+							  : 10;
 	na = cmdline_uint_list("mlfq.allotment", list, MLFQ_MAX_LEVELS, 1,
 			       MLFQ_MAX_ALLOT);
 	if (na > 1 && na != p->levels) {
-		kprintf("cmdline: warning: mlfq.allotment has %d values for %d levels; using 1\n",
+		kprintf("cmdline: warning: mlfq.allotment has %d values for %d "
+			"levels; using 1\n",
 			na, p->levels);
 		na = 0;
 	}
 	for (int l = 0; l < p->levels; l++)
-		p->allot[p->levels - 1 - l] = na > 1 ? list[l] : na == 1 ? list[0] : 1;
+		p->allot[p->levels - 1 - l] = na > 1	? list[l]
+					      : na == 1 ? list[0]
+							: 1;
 	p->boost = cmdline_uint("mlfq.boost", 0, 0, MLFQ_MAX_QUANTUM);
 	p->io_refill = cmdline_bool("mlfq.io_refill", false);
 	p->io_to_head = cmdline_bool("mlfq.io_head", false);
@@ -228,6 +235,7 @@ void workload_run_from_cmdline(void)
 		return;
 	ostep_params(&p);
 	if (workload_run(spec, io, &p, &rep) == 0)
-		kprintf("# workload: %u jobs in %u ticks; %u of %u job threads ran exactly their run time\n",
+		kprintf("# workload: %u jobs in %u ticks; %u of %u job threads "
+			"ran exactly their run time\n",
 			rep.jobs, rep.ticks, rep.threads_agree, rep.jobs);
 }

@@ -30,12 +30,12 @@
 
 #include "sched/mlfq.h"
 
-#define WORKLOAD_MAX_JOBS 64
+#define WORKLOAD_MAX_JOBS   64
 #define WORKLOAD_IO_DEFAULT 5 /* mlfq.py's -i default */
 
 struct workload_report {
 	uint32_t jobs;
-	uint32_t ticks;         /* ticks the workload took */
+	uint32_t ticks;		/* ticks the workload took */
 	uint32_t threads_agree; /* jobs whose thread saw exactly its run time */
 };
 

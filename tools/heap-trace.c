@@ -458,12 +458,17 @@ static size_t libc_replay(struct trace *t, bool sample)
 		const struct op *o = &t->ops[i];
 		void *p = t->ptr[o->id];
 
-		if (o->kind == OP_ALLOC)
+		if (o->kind == OP_ALLOC) {
 			p = malloc(o->size);
-		else if (o->kind == OP_REALLOC)
-			p = realloc(p, o->size);
-		else
-			free(p);
+		} else if (o->kind == OP_REALLOC) {
+			void *q = realloc(p, o->size);
+			if (!q && o->size)
+				die("the C library's realloc failed");
+			p = q;
+		} else {
+			/* The parser checked that the id is live. */
+			free(p); /* NOLINT(clang-analyzer-unix.Malloc) */
+		}
 		t->ptr[o->id] = o->kind == OP_FREE ? NULL : p;
 		if (sample && o->kind != OP_FREE) {
 			size_t now_size = libc_heap_size();
@@ -590,7 +595,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			if (!heap_fit_parse(argv[i] + 6, &opt->fit))
 				die("unknown fit '%s'", argv[i] + 6);
 		} else if (strncmp(argv[i], "--reps=", 7) == 0) {
-			opt->reps = atoi(argv[i] + 7);
+			opt->reps = (int)strtol(argv[i] + 7, NULL, 10);
 			if (opt->reps < 1 || opt->reps > MAX_REPS)
 				die("--reps must be 1..%d", MAX_REPS);
 		} else if (strcmp(argv[i], "--json") == 0) {

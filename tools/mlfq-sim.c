@@ -54,53 +54,59 @@ struct opt_def {
 
 #define F(name) offsetof(struct sim_opts, name)
 static const struct opt_def opt_defs[] = {
-	{'s', "seed", OPT_SEED, F(seed_abs)},
-	{'n', "numQueues", OPT_UINT, F(num_queues)},
-	{'q', "quantum", OPT_UINT, F(quantum)},
-	{'a', "allotment", OPT_UINT, F(allot)},
-	{'Q', "quantumList", OPT_STR, F(qlist)},
-	{'A', "allotmentList", OPT_STR, F(alist)},
-	{'j', "numJobs", OPT_UINT, F(num_jobs)},
-	{'m', "maxlen", OPT_UINT, F(maxlen)},
-	{'M', "maxio", OPT_UINT, F(maxio)},
-	{'B', "boost", OPT_UINT, F(boost)},
-	{'i', "iotime", OPT_UINT, F(io_time)},
-	{'S', "stay", OPT_FLAG, F(stay)},
-	{'I', "iobump", OPT_FLAG, F(iobump)},
-	{'l', "jlist", OPT_STR, F(jlist)},
-	{'c', NULL, OPT_FLAG, F(solve)},
-	{'h', "help", OPT_FLAG, F(help)},
+    {'s', "seed", OPT_SEED, F(seed_abs)},
+    {'n', "numQueues", OPT_UINT, F(num_queues)},
+    {'q', "quantum", OPT_UINT, F(quantum)},
+    {'a', "allotment", OPT_UINT, F(allot)},
+    {'Q', "quantumList", OPT_STR, F(qlist)},
+    {'A', "allotmentList", OPT_STR, F(alist)},
+    {'j', "numJobs", OPT_UINT, F(num_jobs)},
+    {'m', "maxlen", OPT_UINT, F(maxlen)},
+    {'M', "maxio", OPT_UINT, F(maxio)},
+    {'B', "boost", OPT_UINT, F(boost)},
+    {'i', "iotime", OPT_UINT, F(io_time)},
+    {'S', "stay", OPT_FLAG, F(stay)},
+    {'I', "iobump", OPT_FLAG, F(iobump)},
+    {'l', "jlist", OPT_STR, F(jlist)},
+    {'c', NULL, OPT_FLAG, F(solve)},
+    {'h', "help", OPT_FLAG, F(help)},
 };
 #undef F
 #define NOPTS (sizeof opt_defs / sizeof opt_defs[0])
 
 static const char usage[] =
-	"usage: mlfq-sim [-s SEED] [-n QUEUES] [-q QUANTUM] [-a ALLOTMENT]\n"
-	"                [-Q q,q,...] [-A a,a,...] [-j JOBS] [-m MAXLEN]\n"
-	"                [-M MAXIO] [-B BOOST] [-i IOTIME] [-S] [-I]\n"
-	"                [-l start,run,iofreq:...] [-c]\n"
-	"OSTEP's MLFQ simulator (mlfq.py), on keel's scheduler policy.\n"
-	"  -s SEED   random seed for generated jobs (default 0)\n"
-	"  -n N      number of queues (default 3; -Q overrides)\n"
-	"  -q T      quantum of every queue, in ticks (default 10)\n"
-	"  -a K      allotment of every queue, in quanta (default 1)\n"
-	"  -Q LIST   quantum per queue, highest priority first\n"
-	"  -A LIST   allotment per queue, highest priority first\n"
-	"  -j N      number of generated jobs (default 3; without -l)\n"
-	"  -m MAX    maximum run time of a generated job (default 100)\n"
-	"  -M MAX    maximum I/O frequency of a generated job (default 10)\n"
-	"  -B S      boost every S ticks (default 0: never)\n"
-	"  -i T      length of an I/O, in ticks (default 5)\n"
-	"  -S        issuing an I/O refills quantum and allotment (old rule 4b)\n"
-	"  -I        a job whose I/O completes goes to the head of its queue\n"
-	"  -l JOBS   the jobs: start,run,iofreq:start,run,iofreq:...\n"
-	"  -c        compute the trace and the statistics\n";
+    "usage: mlfq-sim [-s SEED] [-n QUEUES] [-q QUANTUM] [-a ALLOTMENT]\n"
+    "                [-Q q,q,...] [-A a,a,...] [-j JOBS] [-m MAXLEN]\n"
+    "                [-M MAXIO] [-B BOOST] [-i IOTIME] [-S] [-I]\n"
+    "                [-l start,run,iofreq:...] [-c]\n"
+    "OSTEP's MLFQ simulator (mlfq.py), on keel's scheduler policy.\n"
+    "  -s SEED   random seed for generated jobs (default 0)\n"
+    "  -n N      number of queues (default 3; -Q overrides)\n"
+    "  -q T      quantum of every queue, in ticks (default 10)\n"
+    "  -a K      allotment of every queue, in quanta (default 1)\n"
+    "  -Q LIST   quantum per queue, highest priority first\n"
+    "  -A LIST   allotment per queue, highest priority first\n"
+    "  -j N      number of generated jobs (default 3; without -l)\n"
+    "  -m MAX    maximum run time of a generated job (default 100)\n"
+    "  -M MAX    maximum I/O frequency of a generated job (default 10)\n"
+    "  -B S      boost every S ticks (default 0: never)\n"
+    "  -i T      length of an I/O, in ticks (default 5)\n"
+    "  -S        issuing an I/O refills quantum and allotment (old rule 4b)\n"
+    "  -I        a job whose I/O completes goes to the head of its queue\n"
+    "  -l JOBS   the jobs: start,run,iofreq:start,run,iofreq:...\n"
+    "  -c        compute the trace and the statistics\n";
 
 static void opts_default(struct sim_opts *o)
 {
-	*o = (struct sim_opts){.num_queues = 3, .quantum = 10, .allot = 1,
-			       .num_jobs = 3, .maxlen = 100, .maxio = 10,
-			       .io_time = 5, .qlist = "", .alist = "",
+	*o = (struct sim_opts){.num_queues = 3,
+			       .quantum = 10,
+			       .allot = 1,
+			       .num_jobs = 3,
+			       .maxlen = 100,
+			       .maxio = 10,
+			       .io_time = 5,
+			       .qlist = "",
+			       .alist = "",
 			       .jlist = ""};
 }
 
@@ -122,8 +128,8 @@ static int parse_seed(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int set_opt(struct sim_opts *o, const struct opt_def *d,
-		   const char *val, const char *shown, FILE *err)
+static int set_opt(struct sim_opts *o, const struct opt_def *d, const char *val,
+		   const char *shown, FILE *err)
 {
 	char *field = (char *)o + d->field;
 	char msg[160];
@@ -234,7 +240,8 @@ static int parse_short(struct sim_opts *o, int argc, char **argv, int *i,
 		} else if (*i + 1 < argc) {
 			val = argv[++*i];
 		} else {
-			fprintf(err, "mlfq-sim: -%c option requires an argument\n",
+			fprintf(err,
+				"mlfq-sim: -%c option requires an argument\n",
 				*p);
 			return -1;
 		}
@@ -252,7 +259,8 @@ static int parse_args(struct sim_opts *o, int argc, char **argv, FILE *err)
 
 		if (strcmp(a, "--") == 0) {
 			if (i + 1 < argc) {
-				fprintf(err, "mlfq-sim: unexpected argument '%s'\n",
+				fprintf(err,
+					"mlfq-sim: unexpected argument '%s'\n",
 					argv[i + 1]);
 				return -1;
 			}
@@ -303,7 +311,9 @@ static int build_params(const struct sim_opts *o, struct mlfq_params *p,
 		p->levels = (int)n;
 	} else {
 		if (o->num_queues < 1 || o->num_queues > MLFQ_MAX_LEVELS) {
-			fprintf(err, "mlfq-sim: -n: the number of queues must be between 1 and %d\n",
+			fprintf(err,
+				"mlfq-sim: -n: the number of queues must be "
+				"between 1 and %d\n",
 				MLFQ_MAX_LEVELS);
 			return -1;
 		}
@@ -316,7 +326,9 @@ static int build_params(const struct sim_opts *o, struct mlfq_params *p,
 		if (parse_levels("-A", o->alist, allot, &n, err))
 			return -1;
 		if ((int)n != p->levels) {
-			fprintf(err, "mlfq-sim: -A: %zu allotments for %d queues (need one per queue)\n",
+			fprintf(err,
+				"mlfq-sim: -A: %zu allotments for %d queues "
+				"(need one per queue)\n",
 				n, p->levels);
 			return -1;
 		}
@@ -364,8 +376,9 @@ static void mt_seed(struct mt *m, uint64_t seed_abs)
 
 	mt_init(m, 19650218u);
 	for (int k = 624; k; k--) {
-		m->s[i] = (m->s[i] ^ ((m->s[i - 1] ^ (m->s[i - 1] >> 30)) *
-				      1664525u)) + key[j] + (uint32_t)j;
+		m->s[i] = (m->s[i] ^
+			   ((m->s[i - 1] ^ (m->s[i - 1] >> 30)) * 1664525u)) +
+			  key[j] + (uint32_t)j;
 		if (++i >= 624) {
 			m->s[0] = m->s[623];
 			i = 1;
@@ -375,7 +388,8 @@ static void mt_seed(struct mt *m, uint64_t seed_abs)
 	}
 	for (int k = 623; k; k--) {
 		m->s[i] = (m->s[i] ^ ((m->s[i - 1] ^ (m->s[i - 1] >> 30)) *
-				      1566083941u)) - (uint32_t)i;
+				      1566083941u)) -
+			  (uint32_t)i;
 		if (++i >= 624) {
 			m->s[0] = m->s[623];
 			i = 1;
@@ -426,7 +440,9 @@ static int random_jobs(const struct sim_opts *o, struct workload_job *w,
 	struct mt m;
 
 	if (o->num_jobs < 1 || o->num_jobs > MLFQ_RUN_MAX_JOBS) {
-		fprintf(err, "mlfq-sim: -j: the number of jobs must be between 1 and %u\n",
+		fprintf(err,
+			"mlfq-sim: -j: the number of jobs must be between 1 "
+			"and %u\n",
 			MLFQ_RUN_MAX_JOBS);
 		return -1;
 	}

@@ -13,9 +13,9 @@
 #include "mm/kheap.h"
 #include "mm/vm.h"
 
-#define FRAME_BATCH 64
+#define FRAME_BATCH  64
 #define FRAME_ROUNDS 64
-#define BENCH_VA (VM_KSTACK_LIMIT - (4u << 20))
+#define BENCH_VA     (VM_KSTACK_LIMIT - (4u << 20))
 
 /*
  * Allocate a batch, free it, many times: per alloc+free pair, and the
@@ -35,8 +35,8 @@ static uint64_t frame_pairs(uint64_t *alloc_only)
 		total += rdtsc() - t0;
 		allocs += t1 - t0;
 	}
-	*alloc_only = allocs / (FRAME_ROUNDS * FRAME_BATCH);
-	return total / (FRAME_ROUNDS * FRAME_BATCH);
+	*alloc_only = allocs / ((uint64_t)FRAME_ROUNDS * FRAME_BATCH);
+	return total / ((uint64_t)FRAME_ROUNDS * FRAME_BATCH);
 }
 
 /* A list threaded through the frames themselves: no memory of its own. */
@@ -64,7 +64,8 @@ static uint32_t fill_to(uint32_t used_pct)
 {
 	uint32_t usable = frame_total() - frame_reserved_count();
 	uint32_t all = 0, kept = 0, pa, n = 0, i = 0;
-	uint32_t want_free = usable - (uint32_t)((uint64_t)usable * used_pct / 100);
+	uint32_t want_free =
+	    usable - (uint32_t)((uint64_t)usable * used_pct / 100);
 	while ((pa = frame_alloc()) != 0) {
 		frame_set_next(pa, all);
 		all = pa;
@@ -72,8 +73,10 @@ static uint32_t fill_to(uint32_t used_pct)
 	}
 	while (all) {
 		uint32_t next = frame_next(all);
-		/* Frame i goes back when the running share of frees moves on. */
-		if ((uint64_t)(i + 1) * want_free / n > (uint64_t)i * want_free / n) {
+		/* Frame i goes back when the running share of frees moves on.
+		 */
+		if ((uint64_t)(i + 1) * want_free / n >
+		    (uint64_t)i * want_free / n) {
 			frame_free(all);
 		} else {
 			frame_set_next(all, kept);

@@ -145,8 +145,11 @@ static uint64_t pick_cost(int n)
 	mlfq_init(&m, &p);
 	for (int i = 0; i < n; i++) {
 		mlfq_add(&m, &ents[i]);
-		for (int d = 0; d < i % p.levels; d++) /* push it down a level */
-			for (uint32_t t = 0; t < p.quantum[ents[i].level] * p.allot[ents[i].level]; t++)
+		for (int d = 0; d < i % p.levels;
+		     d++) /* push it down a level */
+			for (uint32_t t = 0; t < p.quantum[ents[i].level] *
+						     p.allot[ents[i].level];
+			     t++)
 				mlfq_charge(&m, &ents[i], MLFQ_CONTINUES);
 	}
 	uint64_t t0 = rdtsc();

@@ -36,7 +36,8 @@ bool ktest_streq_(const char *a, const char *b)
 void ktest_fail_int(const char *file, int line, const char *expr, long long a,
 		    long long b, bool fatal)
 {
-	printf("# %s:%d: expected %s\n#   left:  %lld (0x%llx)\n#   right: %lld (0x%llx)\n",
+	printf("# %s:%d: expected %s\n#   left:  %lld (0x%llx)\n#   right: "
+	       "%lld (0x%llx)\n",
 	       file, line, expr, a, (unsigned long long)a, b,
 	       (unsigned long long)b);
 	case_failed = 1;
@@ -44,8 +45,8 @@ void ktest_fail_int(const char *file, int line, const char *expr, long long a,
 		longjmp(case_env, 1);
 }
 
-void ktest_fail_str(const char *file, int line, const char *expr,
-		    const char *a, const char *b, bool fatal)
+void ktest_fail_str(const char *file, int line, const char *expr, const char *a,
+		    const char *b, bool fatal)
 {
 	printf("# %s:%d: expected %s\n#   left:  \"%s\"\n#   right: \"%s\"\n",
 	       file, line, expr, a ? a : "(null)", b ? b : "(null)");
@@ -60,6 +61,11 @@ void ktest_fail_msg(const char *file, int line, const char *msg, bool fatal)
 	case_failed = 1;
 	if (fatal)
 		longjmp(case_env, 1);
+}
+
+void ktest_stop_(void)
+{
+	longjmp(case_env, 1);
 }
 
 void ktest_skip(const char *reason)
@@ -109,8 +115,9 @@ static __attribute__((noreturn)) void fatal_common(void)
 void kassert_fail(const char *expr, const char *file, int line,
 		  const char *func)
 {
-	snprintf(fatal_msg, sizeof fatal_msg, "assertion '%s' failed at %s:%d in %s()",
-		 expr, file, line, func);
+	snprintf(fatal_msg, sizeof fatal_msg,
+		 "assertion '%s' failed at %s:%d in %s()", expr, file, line,
+		 func);
 	fatal_common();
 }
 

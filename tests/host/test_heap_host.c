@@ -20,7 +20,7 @@
 #define SHORT_RUN   200000u
 #define SMALL_MAX   256u
 #define MEDIUM_MAX  4096u
-#define LARGE_MAX   (64u * 1024u)
+#define LARGE_MAX   65536u /* 64 KiB */
 #define TEST_CALLER ((uintptr_t)0xC0FFEE)
 
 struct region {

@@ -56,10 +56,15 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	for (;;) {
 		if (*len + 4096 > cap) {
+			char *bigger;
 			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-			if (!buf)
+			bigger = realloc(buf, cap);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
 				break;
+			}
+			buf = bigger;
 		}
 		size_t got = fread(buf + *len, 1, cap - *len, f);
 		*len += got;
@@ -90,8 +95,8 @@ static const char *golden_dir(void)
 }
 
 /* Line number (from 1) of the first difference, and both lines. */
-static void diag_first_difference(const char *name, const char *a,
-				  size_t alen, const char *b, size_t blen)
+static void diag_first_difference(const char *name, const char *a, size_t alen,
+				  const char *b, size_t blen)
 {
 	size_t i = 0, line = 1, start = 0;
 
@@ -183,30 +188,30 @@ KTEST(mlfq_host, golden_outputs_match_mlfq_py)
 KTEST(mlfq_host, bad_command_lines)
 {
 	static const char *const cases[][4] = {
-		{"-l", "0,10", NULL},
-		{"-l", "0,0,0", NULL},
-		{"-l", ":", NULL},
-		{"-l", "0,x,0", NULL},
-		{"-q", "0", "-l", "0,5,0"},
-		{"-q", "ten", NULL},
-		{"-n", "0", NULL},
-		{"-n", "33", NULL},
-		{"-Q", "10,,40", NULL},
-		{"-Q", "10,20", "-A", "1,2,3"},
-		{"-A", "1,0,1", NULL},
-		{"-a", "0", NULL},
-		{"-i", "-1", NULL},
-		{"-B", "-5", NULL},
-		{"-x", NULL},
-		{"-l", NULL},
-		{"--numQueue=", "3", NULL},
-		{"--num", "3", NULL},
-		{"--stay=1", NULL},
-		{"extra", NULL},
-		{"-j", "0", NULL},
-		{"-m", "0", NULL},
-		{"-s", "1.5", NULL},
-		{"-i", "100000", "-l", "0,100000,1"},
+	    {"-l", "0,10", NULL},
+	    {"-l", "0,0,0", NULL},
+	    {"-l", ":", NULL},
+	    {"-l", "0,x,0", NULL},
+	    {"-q", "0", "-l", "0,5,0"},
+	    {"-q", "ten", NULL},
+	    {"-n", "0", NULL},
+	    {"-n", "33", NULL},
+	    {"-Q", "10,,40", NULL},
+	    {"-Q", "10,20", "-A", "1,2,3"},
+	    {"-A", "1,0,1", NULL},
+	    {"-a", "0", NULL},
+	    {"-i", "-1", NULL},
+	    {"-B", "-5", NULL},
+	    {"-x", NULL},
+	    {"-l", NULL},
+	    {"--numQueue=", "3", NULL},
+	    {"--num", "3", NULL},
+	    {"--stay=1", NULL},
+	    {"extra", NULL},
+	    {"-j", "0", NULL},
+	    {"-m", "0", NULL},
+	    {"-s", "1.5", NULL},
+	    {"-i", "100000", "-l", "0,100000,1"},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -220,9 +225,11 @@ KTEST(mlfq_host, bad_command_lines)
 		run_sim(argc, argv, &r);
 		KEXPECT_EQ(r.rc, 2);
 		KEXPECT_EQ(r.out_len, 0);
-		KEXPECT_TRUE(r.err_len > 11 && strncmp(r.err, "mlfq-sim: ", 10) == 0);
+		KEXPECT_TRUE(r.err_len > 11 &&
+			     strncmp(r.err, "mlfq-sim: ", 10) == 0);
 		KEXPECT_TRUE(r.err_len > 0 && r.err[r.err_len - 1] == '\n' &&
-			     memchr(r.err, '\n', r.err_len) == r.err + r.err_len - 1);
+			     memchr(r.err, '\n', r.err_len) ==
+				 r.err + r.err_len - 1);
 		if (r.rc != 2 || r.out_len != 0)
 			ktest_diag("case %zu (%s): rc %d, stderr '%s'", i,
 				   cases[i][0], r.rc, r.err);
@@ -237,10 +244,14 @@ KTEST(mlfq_host, error_messages_name_the_flag)
 	struct sim_result r;
 
 	run_sim(4, argv1, &r);
-	KEXPECT_STREQ(r.err, "mlfq-sim: -l: job 1: run time: expected a number, got 'x'\n");
+	KEXPECT_STREQ(
+	    r.err,
+	    "mlfq-sim: -l: job 1: run time: expected a number, got 'x'\n");
 	free_result(&r);
 	run_sim(5, argv2, &r);
-	KEXPECT_STREQ(r.err, "mlfq-sim: -A: 3 allotments for 2 queues (need one per queue)\n");
+	KEXPECT_STREQ(
+	    r.err,
+	    "mlfq-sim: -A: 3 allotments for 2 queues (need one per queue)\n");
 	free_result(&r);
 }
 

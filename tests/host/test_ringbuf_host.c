@@ -83,7 +83,7 @@ KTEST(ringbuf_host, bulk_round_trip_in_uneven_chunks)
 {
 	static uint8_t store[256];
 	uint8_t src[1000];
-	uint8_t dst[1000];
+	uint8_t dst[1000] = {0};
 	struct ringbuf rb;
 	uint32_t put = 0, got = 0;
 

@@ -32,8 +32,9 @@
 #define strlcpy keel_strlcpy
 #define strstr	keel_strstr
 
-#include "lib/string.c"
-#include "tests/pure/test_string.c"
+/* The kernel's own code, compiled here under the names above. */
+#include "lib/string.c"		    /* NOLINT(bugprone-suspicious-include) */
+#include "tests/pure/test_string.c" /* NOLINT(bugprone-suspicious-include) */
 
 #undef memset
 #undef memcpy

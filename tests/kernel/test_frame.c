@@ -35,8 +35,8 @@ KTEST(frame, never_hands_out_reserved_memory)
 	for (int i = 0; i < 64; i++) {
 		uint32_t pa = frame_alloc();
 		KASSERT_NE(pa, 0);
-		KEXPECT_GE(pa, 0x100000);          /* not the first MiB */
-		KEXPECT_TRUE(pa >= kernel_end);   /* not the kernel image */
+		KEXPECT_GE(pa, 0x100000);	/* not the first MiB */
+		KEXPECT_TRUE(pa >= kernel_end); /* not the kernel image */
 		frame_free(pa);
 	}
 }
@@ -59,8 +59,8 @@ KTEST(frame, contiguous_aligned_run)
 	KEXPECT_EQ(frame_free_count(), before - 8);
 	frame_free_contig(pa, 8);
 	KEXPECT_EQ(frame_free_count(), before);
-	KEXPECT_EQ(frame_alloc_contig(0, 1), 0);        /* bad count */
-	KEXPECT_EQ(frame_alloc_contig(1, 3), 0);        /* not a power of two */
+	KEXPECT_EQ(frame_alloc_contig(0, 1), 0); /* bad count */
+	KEXPECT_EQ(frame_alloc_contig(1, 3), 0); /* not a power of two */
 	KEXPECT_EQ(frame_alloc_contig(frame_total(), 1), 0); /* too many */
 	KEXPECT_EQ(frame_free_count(), before);
 }
@@ -82,7 +82,7 @@ KTEST_BUDGET(frame, exhaustion_then_recovery, 6000)
 	}
 	KEXPECT_EQ(n, before);
 	KEXPECT_EQ(frame_free_count(), 0);
-	KEXPECT_EQ(frame_alloc(), 0);                 /* an error, not a panic */
+	KEXPECT_EQ(frame_alloc(), 0); /* an error, not a panic */
 	KEXPECT_EQ(frame_alloc_contig(2, 1), 0);
 	while (head) {
 		uint32_t *p = vm_kmap(head);

@@ -146,7 +146,7 @@ KTEST_BUDGET(kheap, exhaustion_returns_null, 6000)
 	kfree(p);
 }
 
-#define RANDOM_OPS 10000
+#define RANDOM_OPS   10000
 #define RANDOM_SLOTS 128
 
 static uint32_t lcg(uint32_t *s)
@@ -164,7 +164,8 @@ KTEST_BUDGET(kheap, random_operations_keep_invariants, 6000)
 	uint32_t seed = 7, bad = 0;
 	for (int op = 0; op < RANDOM_OPS; op++) {
 		uint32_t i = lcg(&seed) % RANDOM_SLOTS;
-		uint32_t size = 1 + lcg(&seed) % ((lcg(&seed) & 7) ? 512 : 16384);
+		uint32_t size =
+		    1 + lcg(&seed) % ((lcg(&seed) & 7) ? 512 : 16384);
 		if (slot[i]) {
 			for (uint32_t k = 0; k < len[i]; k++)
 				bad += slot[i][k] != (uint8_t)(i + k);
@@ -203,11 +204,14 @@ KTEST(kheap, bad_frees_are_caught)
 	static uint8_t not_heap[64] __attribute__((aligned(16)));
 	uint8_t *p = kmalloc(48);
 	KASSERT_NOT_NULL(p);
-	KEXPECT_TRUE(ktest_catch_fatal(free_foreign, not_heap + 16, msg, sizeof(msg)));
+	KEXPECT_TRUE(
+	    ktest_catch_fatal(free_foreign, not_heap + 16, msg, sizeof(msg)));
 	ktest_diag("foreign: %s", msg);
 	KEXPECT_TRUE(ktest_catch_fatal(free_foreign, p + 8, msg, sizeof(msg)));
 	ktest_diag("interior: %s", msg);
 	kfree(p);
+	/* A double free, on purpose: */
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 	KEXPECT_TRUE(ktest_catch_fatal(free_foreign, p, msg, sizeof(msg)));
 	ktest_diag("double: %s", msg);
 	KEXPECT_TRUE(heap_ok());
@@ -244,13 +248,14 @@ KTEST(kheap, overflow_into_next_header_is_caught)
 	struct heap_block_info next;
 	uint8_t saved[HEAP_TAG_SIZE];
 	void *ours[3] = {kmalloc(32), kmalloc(32), kmalloc(32)};
-	bool found = ours[0] && ours[1] && ours[2] &&
-		     block_after_one_of(ours, 3, &next);
+	bool found =
+	    ours[0] && ours[1] && ours[2] && block_after_one_of(ours, 3, &next);
 	bool caught = false;
 	if (found) {
 		bool on = irq_save(); /* nobody may use the heap meanwhile */
 		memcpy(saved, (void *)next.addr, sizeof(saved));
-		memset((void *)next.addr, 0x41, sizeof(saved)); /* the overflow */
+		memset((void *)next.addr, 0x41,
+		       sizeof(saved)); /* the overflow */
 		caught = !heap_ok();
 		memcpy((void *)next.addr, saved, sizeof(saved));
 		irq_restore(on);

@@ -82,8 +82,8 @@ KTEST(sched, cpu_bound_reaches_bottom_after_sum_of_allotments)
 }
 
 struct interactive {
-	int cycles_at_top;   /* cycles run while allotment remained */
-	int wrong_level;     /* cycles where level disagreed with the rule */
+	int cycles_at_top; /* cycles run while allotment remained */
+	int wrong_level;   /* cycles where level disagreed with the rule */
 	bool demoted;
 };
 
@@ -95,7 +95,8 @@ static int interactive(void *arg)
 {
 	struct interactive *r = arg;
 	struct task *me = task_current();
-	uint32_t budget = sched_params()->quantum[top()] * sched_params()->allot[top()];
+	uint32_t budget =
+	    sched_params()->quantum[top()] * sched_params()->allot[top()];
 	for (int cycle = 0; cycle < 40 && !r->demoted; cycle++) {
 		burn(3);
 		bool allot_left = me->ticks_at_level[top()] < budget;
@@ -173,7 +174,7 @@ KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 
 /* --------------------------------------------------------- rule 5 -- */
 
-#define BOOST_PERIOD 60
+#define BOOST_PERIOD  60
 #define BOOST_WINDOWS 4
 
 struct starvation {
@@ -275,7 +276,8 @@ KTEST_BUDGET(sched, create_and_reap_ten_thousand_threads, 6000)
 	uint32_t tasks = task_count();
 	int bad = 0;
 	for (int i = 0; i < 10000; i++) {
-		struct task *t = task_create("short", return_arg, (void *)(uintptr_t)i);
+		struct task *t =
+		    task_create("short", return_arg, (void *)(uintptr_t)i);
 		KASSERT_NOT_NULL(t);
 		bad += task_wait(t) != i;
 	}
@@ -294,7 +296,8 @@ KTEST(sched, two_hundred_threads_at_once)
 	static struct task *t[200];
 	int bad = 0;
 	for (int i = 0; i < 200; i++) {
-		t[i] = task_create("many", sleep_then_return, (void *)(uintptr_t)i);
+		t[i] = task_create("many", sleep_then_return,
+				   (void *)(uintptr_t)i);
 		KASSERT_NOT_NULL(t[i]);
 	}
 	KEXPECT_EQ(task_count() >= 200, 1);

@@ -13,8 +13,8 @@
 #include "kernel/time.h"
 #include "kernel/x86.h"
 
-#define BURST_BYTES 3000 /* less than the ring: the reader may fall behind */
-#define BURST_SEED 91
+#define BURST_BYTES	   3000 /* less than the ring: the reader may fall behind */
+#define BURST_SEED	   91
 #define BURST_WAIT_SECONDS 10
 
 static uint8_t burst_byte(uint32_t i)
@@ -26,7 +26,8 @@ KTEST(serial, rx_burst_from_host_arrives_whole)
 {
 	struct serial_stats before, after;
 	uint32_t got = 0, mismatches = 0;
-	uint64_t deadline = time_ticks() + BURST_WAIT_SECONDS * time_hz();
+	uint64_t deadline =
+	    time_ticks() + (uint64_t)BURST_WAIT_SECONDS * time_hz();
 
 	while (serial_getc() >= 0) /* nothing stale */
 		;

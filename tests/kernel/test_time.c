@@ -14,7 +14,8 @@ KTEST(time, ticks_advance_with_interrupts_on)
 	uint32_t irq0 = irq_count(PIT_IRQ);
 	KASSERT_TRUE(irq_enabled());
 	/* Spin (no hlt): only the interrupt can move the counter. */
-	for (uint32_t spins = 0; time_ticks() < t0 + 3 && spins < 0x7FFFFFFF; spins++)
+	for (uint32_t spins = 0; time_ticks() < t0 + 3 && spins < 0x7FFFFFFF;
+	     spins++)
 		__asm__ volatile("pause");
 	KEXPECT_GE(time_ticks(), t0 + 3);
 	KEXPECT_GE(irq_count(PIT_IRQ) - irq0, 3);
@@ -50,5 +51,6 @@ KTEST(time, pit_divisor_follows_hz)
 	KEXPECT_EQ(pit_init(100), 11932);
 	KEXPECT_EQ(pit_init(1000), 1193);
 	KEXPECT_EQ(pit_init(19), 62799);
-	KEXPECT_EQ(pit_init(time_hz()), (PIT_BASE_HZ + time_hz() / 2) / time_hz());
+	KEXPECT_EQ(pit_init(time_hz()),
+		   (PIT_BASE_HZ + time_hz() / 2) / time_hz());
 }

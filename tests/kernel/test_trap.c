@@ -53,8 +53,11 @@ KTEST(trap, divide_error_caught_and_execution_continues)
 	uint32_t result;
 	de_hits = 0;
 	trap_register(T_DIVIDE, skip_divide);
-	__asm__ volatile("xorl %%edx, %%edx; movl $7, %%eax; xorl %%ecx, %%ecx; divl %%ecx"
-			 : "=a"(result) : : "ecx", "edx");
+	__asm__ volatile(
+	    "xorl %%edx, %%edx; movl $7, %%eax; xorl %%ecx, %%ecx; divl %%ecx"
+	    : "=a"(result)
+	    :
+	    : "ecx", "edx");
 	trap_register(T_DIVIDE, old);
 	KEXPECT_EQ(de_hits, 1);
 	KEXPECT_EQ(result, 0xD1D0);
@@ -75,8 +78,8 @@ KTEST(trap, frame_holds_the_interrupted_registers)
 {
 	trap_handler_t old = trap_handler(T_BREAKPOINT);
 	trap_register(T_BREAKPOINT, copy_frame);
-	__asm__ volatile("movl $0x1234ABCD, %%eax; movl $0x5EED, %%esi; int3"
-			 ::: "eax", "esi", "memory");
+	__asm__ volatile("movl $0x1234ABCD, %%eax; movl $0x5EED, %%esi; int3" ::
+			     : "eax", "esi", "memory");
 	trap_register(T_BREAKPOINT, old);
 	KEXPECT_EQ(seen.eax, 0x1234ABCD);
 	KEXPECT_EQ(seen.esi, 0x5EED);

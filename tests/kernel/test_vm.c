@@ -26,14 +26,14 @@ KTEST(vm, map_translate_unmap)
 	KEXPECT_EQ(got, pa + 0x123);
 	KEXPECT_TRUE(flags & PTE_WRITABLE);
 	KEXPECT_FALSE(flags & PTE_USER);
-	*(volatile uint32_t *)TEST_VA = 0xC0FFEE;  /* really mapped */
-	uint32_t *k2 = vm_kmap(pa);                /* same frame, other VA */
+	*(volatile uint32_t *)TEST_VA = 0xC0FFEE; /* really mapped */
+	uint32_t *k2 = vm_kmap(pa);		  /* same frame, other VA */
 	KEXPECT_EQ(*k2, 0xC0FFEE);
 	vm_kunmap(k2);
 	KEXPECT_EQ(vm_unmap(k, TEST_VA, &back), VM_OK);
 	KEXPECT_EQ(back, pa);
 	KEXPECT_FALSE(vm_translate(k, TEST_VA, NULL, NULL));
-	KEXPECT_EQ(vm_page_tables_in_use(), tables);  /* the table went back */
+	KEXPECT_EQ(vm_page_tables_in_use(), tables); /* the table went back */
 	frame_free(pa);
 }
 
@@ -60,10 +60,11 @@ KTEST(vm, bad_requests_change_nothing)
 	struct vm_space *k = vm_kernel_space();
 	uint32_t pa = frame_alloc();
 	KASSERT_NE(pa, 0);
-	KEXPECT_EQ(vm_map(k, TEST_VA + 1, pa, 0), VM_EINVAL);     /* unaligned VA */
-	KEXPECT_EQ(vm_map(k, TEST_VA, pa + 8, 0), VM_EINVAL);     /* unaligned PA */
-	KEXPECT_EQ(vm_map(k, 0, pa, 0), VM_EINVAL);               /* the NULL page */
-	KEXPECT_EQ(vm_map(k, VM_PAGE_TABLES, pa, 0), VM_EINVAL);  /* recursive area */
+	KEXPECT_EQ(vm_map(k, TEST_VA + 1, pa, 0), VM_EINVAL); /* unaligned VA */
+	KEXPECT_EQ(vm_map(k, TEST_VA, pa + 8, 0), VM_EINVAL); /* unaligned PA */
+	KEXPECT_EQ(vm_map(k, 0, pa, 0), VM_EINVAL); /* the NULL page */
+	KEXPECT_EQ(vm_map(k, VM_PAGE_TABLES, pa, 0),
+		   VM_EINVAL); /* recursive area */
 	KEXPECT_EQ(vm_map(k, TEST_VA, pa, PTE_DIRTY), VM_EINVAL); /* odd flag */
 	KEXPECT_EQ(vm_unmap(k, TEST_VA, NULL), VM_ENOENT);
 	KASSERT_EQ(vm_map(k, TEST_VA, pa, 0), VM_OK);
@@ -77,18 +78,19 @@ KTEST(vm, kernel_image_protections)
 	struct vm_space *k = vm_kernel_space();
 	uint32_t flags, pde, pte;
 	KASSERT_TRUE(vm_translate(k, (uint32_t)__text_start, NULL, &flags));
-	KEXPECT_FALSE(flags & PTE_WRITABLE);              /* text read-only */
+	KEXPECT_FALSE(flags & PTE_WRITABLE); /* text read-only */
 	KASSERT_TRUE(vm_translate(k, (uint32_t)__rodata_start, NULL, &flags));
 	KEXPECT_FALSE(flags & PTE_WRITABLE);
 	KASSERT_TRUE(vm_translate(k, (uint32_t)__data_start, NULL, &flags));
 	KEXPECT_TRUE(flags & PTE_WRITABLE);
-	KEXPECT_FALSE(vm_translate(k, 0, NULL, NULL));    /* NULL unmapped */
-	KEXPECT_FALSE(vm_translate(k, KERNEL_LOAD, NULL, NULL)); /* no identity map */
+	KEXPECT_FALSE(vm_translate(k, 0, NULL, NULL)); /* NULL unmapped */
+	KEXPECT_FALSE(
+	    vm_translate(k, KERNEL_LOAD, NULL, NULL)); /* no identity map */
 	KEXPECT_FALSE(vm_translate(k, (uint32_t)boot_stack_guard, NULL, NULL));
 	KEXPECT_TRUE(read_cr0() & CR0_WP);
 	KEXPECT_EQ(read_cr3(), k->pd_pa);
 	vm_walk(k, VM_PAGE_DIRECTORY, &pde, &pte);
-	KEXPECT_EQ(pde & PTE_FRAME_MASK, k->pd_pa);       /* the recursive slot */
+	KEXPECT_EQ(pde & PTE_FRAME_MASK, k->pd_pa); /* the recursive slot */
 }
 
 KTEST(vm, second_space_shares_the_kernel_half)
@@ -99,7 +101,8 @@ KTEST(vm, second_space_shares_the_kernel_half)
 	KEXPECT_NE(s->pd_pa, vm_kernel_space()->pd_pa);
 	/* The kernel text is visible in it, at the same frame. */
 	uint32_t kpa, spa;
-	KEXPECT_TRUE(vm_translate(vm_kernel_space(), (uint32_t)__text_start, &kpa, NULL));
+	KEXPECT_TRUE(vm_translate(vm_kernel_space(), (uint32_t)__text_start,
+				  &kpa, NULL));
 	KEXPECT_TRUE(vm_translate(s, (uint32_t)__text_start, &spa, NULL));
 	KEXPECT_EQ(kpa, spa);
 	/* A user page in s is not in the kernel space. */
@@ -112,7 +115,8 @@ KTEST(vm, second_space_shares_the_kernel_half)
 	/* Switch to it and back: CR3 follows. */
 	vm_switch(s);
 	KEXPECT_EQ(read_cr3(), s->pd_pa);
-	KEXPECT_EQ(*(volatile uint32_t *)0x400000, *(volatile uint32_t *)0x400000);
+	KEXPECT_EQ(*(volatile uint32_t *)0x400000,
+		   *(volatile uint32_t *)0x400000);
 	vm_switch(vm_kernel_space());
 	KEXPECT_EQ(vm_unmap(s, 0x400000, NULL), VM_OK);
 	frame_free(pa);

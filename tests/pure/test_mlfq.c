@@ -53,7 +53,8 @@ KTEST(mlfq, cpu_bound_reaches_bottom_after_allotments)
 		KASSERT_EQ(mlfq_level(e), t < 10 ? 2 : 1);
 		r = mlfq_charge(&m, e, MLFQ_CONTINUES);
 		if (t == 9 || t == 49)
-			KEXPECT_EQ(r, MLFQ_CHARGE_EXPIRED | MLFQ_CHARGE_DEMOTED);
+			KEXPECT_EQ(r,
+				   MLFQ_CHARGE_EXPIRED | MLFQ_CHARGE_DEMOTED);
 		else if (t == 29)
 			KEXPECT_EQ(r, MLFQ_CHARGE_EXPIRED);
 		else
@@ -354,7 +355,8 @@ KTEST(mlfq, worked_example_one_long_job)
 		unsigned r;
 		KASSERT_TRUE(mlfq_pick(&m) == e);
 		at_level[mlfq_level(e)]++;
-		r = mlfq_charge(&m, e, t == 199 ? MLFQ_FINISHED : MLFQ_CONTINUES);
+		r = mlfq_charge(&m, e,
+				t == 199 ? MLFQ_FINISHED : MLFQ_CONTINUES);
 		if (r & MLFQ_CHARGE_EXPIRED) {
 			static const int when[] = {9, 29, 49, 89, 129, 169};
 			KASSERT_LT(expiries, 6);

@@ -102,19 +102,30 @@ KTEST(mlfq_run, worked_example_trace)
 	KEXPECT_STREQ(line(5), "OPTIONS allotments for queue  1 is   2");
 	KEXPECT_STREQ(line(8), "OPTIONS quantum length for queue  0 is  40");
 	KEXPECT_STREQ(line(12), "OPTIONS iobump False");
-	KEXPECT_STREQ(line(22), "  Job  0: startTime   0 - runTime 200 - ioFreq   0");
+	KEXPECT_STREQ(line(22),
+		      "  Job  0: startTime   0 - runTime 200 - ioFreq   0");
 	KEXPECT_STREQ(line(25), "Execution Trace:");
 	KEXPECT_STREQ(line(27), "[ time 0 ] JOB BEGINS by JOB 0");
-	KEXPECT_STREQ(line(28), "[ time 0 ] Run JOB 0 at PRIORITY 2 [ TICKS 9 ALLOT 1 TIME 199 (of 200) ]");
-	KEXPECT_STREQ(line(37), "[ time 9 ] Run JOB 0 at PRIORITY 2 [ TICKS 0 ALLOT 1 TIME 190 (of 200) ]");
-	KEXPECT_STREQ(line(38), "[ time 10 ] Run JOB 0 at PRIORITY 1 [ TICKS 19 ALLOT 2 TIME 189 (of 200) ]");
-	KEXPECT_STREQ(line(58), "[ time 30 ] Run JOB 0 at PRIORITY 1 [ TICKS 19 ALLOT 1 TIME 169 (of 200) ]");
-	KEXPECT_STREQ(line(78), "[ time 50 ] Run JOB 0 at PRIORITY 0 [ TICKS 39 ALLOT 1 TIME 149 (of 200) ]");
-	KEXPECT_STREQ(line(117), "[ time 89 ] Run JOB 0 at PRIORITY 0 [ TICKS 0 ALLOT 1 TIME 110 (of 200) ]");
+	KEXPECT_STREQ(line(28), "[ time 0 ] Run JOB 0 at PRIORITY 2 [ TICKS 9 "
+				"ALLOT 1 TIME 199 (of 200) ]");
+	KEXPECT_STREQ(line(37), "[ time 9 ] Run JOB 0 at PRIORITY 2 [ TICKS 0 "
+				"ALLOT 1 TIME 190 (of 200) ]");
+	KEXPECT_STREQ(line(38), "[ time 10 ] Run JOB 0 at PRIORITY 1 [ TICKS "
+				"19 ALLOT 2 TIME 189 (of 200) ]");
+	KEXPECT_STREQ(line(58), "[ time 30 ] Run JOB 0 at PRIORITY 1 [ TICKS "
+				"19 ALLOT 1 TIME 169 (of 200) ]");
+	KEXPECT_STREQ(line(78), "[ time 50 ] Run JOB 0 at PRIORITY 0 [ TICKS "
+				"39 ALLOT 1 TIME 149 (of 200) ]");
+	KEXPECT_STREQ(line(117), "[ time 89 ] Run JOB 0 at PRIORITY 0 [ TICKS "
+				 "0 ALLOT 1 TIME 110 (of 200) ]");
 	KEXPECT_STREQ(line(228), "[ time 200 ] FINISHED JOB 0");
 	KEXPECT_STREQ(line(230), "Final statistics:");
-	KEXPECT_STREQ(line(231), "  Job  0: startTime   0 - response   0 - turnaround 200");
-	KEXPECT_STREQ(line(233), "  Avg  0: startTime n/a - response 0.00 - turnaround 200.00");
+	KEXPECT_STREQ(
+	    line(231),
+	    "  Job  0: startTime   0 - response   0 - turnaround 200");
+	KEXPECT_STREQ(
+	    line(233),
+	    "  Avg  0: startTime n/a - response 0.00 - turnaround 200.00");
 	KEXPECT_STREQ(line(234), "");
 	KEXPECT_STREQ(line(235), "");
 	KEXPECT_EQ(out_buf[out_len - 1], '\n');
@@ -155,13 +166,20 @@ KTEST(mlfq_run, kernel_order_idle_io_and_stats)
 	KEXPECT_STREQ(line(base + 5), "[ time 5 ] JOB BEGINS by JOB 0");
 	KEXPECT_STREQ(line(base + 9), "[ time 7 ] IO_START by JOB 0");
 	KEXPECT_STREQ(line(base + 10), "IO DONE");
-	KEXPECT_STREQ(line(base + 11), "[ time 7 ] Run JOB 1 at PRIORITY 2 [ TICKS 9 ALLOT 1 TIME 1 (of 2) ]");
+	KEXPECT_STREQ(line(base + 11), "[ time 7 ] Run JOB 1 at PRIORITY 2 [ "
+				       "TICKS 9 ALLOT 1 TIME 1 (of 2) ]");
 	KEXPECT_STREQ(line(base + 12), "[ time 8 ] IO_DONE by JOB 0");
 	KEXPECT_STREQ(line(base + 14), "[ time 9 ] FINISHED JOB 1");
 	KEXPECT_STREQ(line(base + 17), "[ time 11 ] FINISHED JOB 0");
-	KEXPECT_STREQ(line(base + 20), "  Job  0: startTime   5 - response   0 - turnaround   6");
-	KEXPECT_STREQ(line(base + 21), "  Job  1: startTime   6 - response   1 - turnaround   3");
-	KEXPECT_STREQ(line(base + 23), "  Avg  1: startTime n/a - response 0.50 - turnaround 4.50");
+	KEXPECT_STREQ(
+	    line(base + 20),
+	    "  Job  0: startTime   5 - response   0 - turnaround   6");
+	KEXPECT_STREQ(
+	    line(base + 21),
+	    "  Job  1: startTime   6 - response   1 - turnaround   3");
+	KEXPECT_STREQ(
+	    line(base + 23),
+	    "  Avg  1: startTime n/a - response 0.50 - turnaround 4.50");
 }
 
 /* Without -c: the header ends with the exercise text. */
@@ -178,10 +196,16 @@ KTEST(mlfq_run, header_without_solve)
 	KEXPECT_STREQ(line(11), "OPTIONS stayAfterIO True");
 	KEXPECT_STREQ(line(13), "");
 	KEXPECT_STREQ(line(14), "");
-	KEXPECT_STREQ(line(15), "For each job, three defining characteristics are given:");
-	KEXPECT_STREQ(line(23), "  Job  1: startTime   0 - runTime  42 - ioFreq   3");
-	KEXPECT_STREQ(line(25), "Compute the execution trace for the given workloads.");
-	KEXPECT_STREQ(line(29), "Use the -c flag to get the exact results when you are finished.");
+	KEXPECT_STREQ(
+	    line(15),
+	    "For each job, three defining characteristics are given:");
+	KEXPECT_STREQ(line(23),
+		      "  Job  1: startTime   0 - runTime  42 - ioFreq   3");
+	KEXPECT_STREQ(line(25),
+		      "Compute the execution trace for the given workloads.");
+	KEXPECT_STREQ(
+	    line(29),
+	    "Use the -c flag to get the exact results when you are finished.");
 	KEXPECT_STREQ(line(30), "");
 	KEXPECT_STREQ(line(31), "");
 	KEXPECT_EQ(find_line("Execution Trace:"), -1);

@@ -45,11 +45,15 @@ KTEST(workload, job_errors_say_which_job_and_field)
 	KEXPECT_EQ(parse("0,10,0:", &n), -1);
 	KEXPECT_STREQ(err, "job 1 is empty (expected start,run,iofreq)");
 	KEXPECT_EQ(parse("0,10", &n), -1);
-	KEXPECT_STREQ(err, "job 0: missing I/O frequency in '0,10' (expected start,run,iofreq)");
+	KEXPECT_STREQ(err, "job 0: missing I/O frequency in '0,10' (expected "
+			   "start,run,iofreq)");
 	KEXPECT_EQ(parse("0,10,0:5", &n), -1);
-	KEXPECT_STREQ(err, "job 1: missing run time in '5' (expected start,run,iofreq)");
+	KEXPECT_STREQ(
+	    err, "job 1: missing run time in '5' (expected start,run,iofreq)");
 	KEXPECT_EQ(parse("0,10,0,1", &n), -1);
-	KEXPECT_STREQ(err, "job 0: too many fields in '0,10,0,1' (expected start,run,iofreq)");
+	KEXPECT_STREQ(
+	    err,
+	    "job 0: too many fields in '0,10,0,1' (expected start,run,iofreq)");
 	KEXPECT_EQ(parse("0,x5,0", &n), -1);
 	KEXPECT_STREQ(err, "job 0: run time: expected a number, got 'x5'");
 	KEXPECT_EQ(parse("0,5,-1", &n), -1);
@@ -65,7 +69,8 @@ KTEST(workload, job_errors_say_which_job_and_field)
 	KEXPECT_EQ(parse("1,1,1:2,2,2:3,3,3:4,4,4:5,5,5", &n), -1);
 	KEXPECT_STREQ(err, "too many jobs (at most 4)");
 	KEXPECT_EQ(parse("0,abcdefghijklmnopqrstuvwxyz,0", &n), -1);
-	KEXPECT_STREQ(err, "job 0: run time: expected a number, got 'abcdefghijklmnopqrst...'");
+	KEXPECT_STREQ(err, "job 0: run time: expected a number, got "
+			   "'abcdefghijklmnopqrst...'");
 	KEXPECT_EQ(n, 99); /* untouched on error */
 }
 
@@ -83,7 +88,8 @@ KTEST(workload, parses_lists)
 	uint32_t v[4];
 	size_t n = 0;
 
-	KASSERT_EQ(workload_parse_list("10,20,40", v, 4, &n, err, sizeof err), 0);
+	KASSERT_EQ(workload_parse_list("10,20,40", v, 4, &n, err, sizeof err),
+		   0);
 	KEXPECT_EQ(n, 3);
 	KEXPECT_EQ(v[0], 10);
 	KEXPECT_EQ(v[2], 40);
@@ -95,7 +101,8 @@ KTEST(workload, parses_lists)
 	KEXPECT_STREQ(err, "item 1: expected a number, got nothing");
 	KEXPECT_EQ(workload_parse_list("1,2,", v, 4, &n, err, sizeof err), -1);
 	KEXPECT_STREQ(err, "item 2: expected a number, got nothing");
-	KEXPECT_EQ(workload_parse_list("1,2,3,4,5", v, 4, &n, err, sizeof err), -1);
+	KEXPECT_EQ(workload_parse_list("1,2,3,4,5", v, 4, &n, err, sizeof err),
+		   -1);
 	KEXPECT_STREQ(err, "too many items (at most 4)");
 	KEXPECT_EQ(workload_parse_list("1;2", v, 4, &n, err, sizeof err), -1);
 	KEXPECT_STREQ(err, "item 0: expected a number, got '1;2'");
