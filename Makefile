@@ -187,7 +187,7 @@ QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: bootstrap run run-iso iso debug debug-server test test-host \
-        test-kernel test-matrix bench compile_commands clean help
+        test-kernel test-matrix bench lint compile_commands clean help
 
 bootstrap:
 	@tools/bootstrap
@@ -230,6 +230,12 @@ bench: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL) heap-traces $(BUILD)/tools/heap-trace
 	$(PYTHON) tools/bench --build $(BUILD) --qemu $(QEMU)
 
+# Static analysis and formatting (tools/lint: clang-format, clang-tidy,
+# cppcheck, with the configurations .clang-format and .clang-tidy).
+lint:
+	@tools/bootstrap --with lint
+	$(PYTHON) tools/lint
+
 test-host: $(HOST_BINS)
 	$(PYTHON) tools/harness host --build $(BUILD)
 
@@ -261,6 +267,7 @@ help:
 	@echo "  make test-kernel only the in-kernel self-tests"
 	@echo "  make test-matrix the self-tests at -m 8, 32, 128, 1024 and 3584"
 	@echo "  make bench      guest-instruction benchmarks (qemu -icount), $(BUILD)/bench.json"
+	@echo "  make lint       clang-format check, clang-tidy and cppcheck (tools/lint)"
 	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal)"
 	@echo "  make debug-server  QEMU halted with a gdb stub on :1234 (two-terminal way)"
 	@echo "  make iso        GRUB rescue ISO at $(ISO); make run-iso boots it"

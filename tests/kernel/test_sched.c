@@ -47,6 +47,27 @@ static uint32_t ticks_above_bottom(void)
 	return sum;
 }
 
+/*
+ * Rules 1-4 are measured with boosting off: the kernel's default boost
+ * (every 1000 ticks, at absolute tick numbers) could otherwise land inside
+ * a measurement and lift the task back to the top — rule 5, tested on its
+ * own below.  Returns the parameters to restore.
+ */
+static struct mlfq_params boost_off(void)
+{
+	struct mlfq_params saved = *sched_params(), p = saved;
+	p.boost = 0;
+	if (sched_set_params(&p) != 0)
+		KTEST_FAIL("could not turn boosting off (other tasks alive?)");
+	return saved;
+}
+
+static void params_restore(const struct mlfq_params *saved)
+{
+	if (sched_set_params(saved) != 0)
+		KTEST_FAIL("could not restore the MLFQ parameters");
+}
+
 /* ------------------------------------------------- rules 3 and 4 -- */
 
 struct descent {
@@ -71,11 +92,13 @@ static int cpu_bound(void *arg)
 KTEST(sched, cpu_bound_reaches_bottom_after_sum_of_allotments)
 {
 	struct descent d = {0};
+	struct mlfq_params saved = boost_off();
 	const struct mlfq_params *p = sched_params();
 	struct task *t = task_create("cpu-bound", cpu_bound, &d);
 	KASSERT_NOT_NULL(t);
 	KEXPECT_EQ(t->ent.level, top()); /* rule 3 */
 	KEXPECT_EQ(task_wait(t), 0);
+	params_restore(&saved);
 	KEXPECT_EQ(d.ticks_when_bottom, ticks_above_bottom());
 	for (int l = 1; l < p->levels; l++)
 		KEXPECT_EQ(d.at_level[l], p->quantum[l] * p->allot[l]);
@@ -113,9 +136,11 @@ static int interactive(void *arg)
 KTEST(sched, interactive_task_stays_on_top_while_allotment_lasts)
 {
 	struct interactive r = {0};
+	struct mlfq_params saved = boost_off();
 	struct task *t = task_create("interactive", interactive, &r);
 	KASSERT_NOT_NULL(t);
 	task_wait(t);
+	params_restore(&saved);
 	KEXPECT_GT(r.cycles_at_top, 1);
 	KEXPECT_EQ(r.wrong_level, 0);
 	KEXPECT_TRUE(r.demoted);
@@ -159,6 +184,7 @@ static int spinner(void *arg)
 KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 {
 	struct gamer g = {0};
+	struct mlfq_params saved = boost_off();
 	const struct mlfq_params *p = sched_params();
 	spin_stop = false;
 	struct task *other = task_create("competitor", spinner, NULL);
@@ -167,6 +193,7 @@ KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 	task_wait(t);
 	spin_stop = true;
 	task_wait(other);
+	params_restore(&saved);
 	KEXPECT_GT(g.yields, 0);
 	KEXPECT_TRUE(g.demoted);
 	KEXPECT_EQ(g.top_ticks, p->quantum[top()] * p->allot[top()]);
@@ -245,8 +272,15 @@ KTEST_BUDGET(sched, boost_lets_a_starved_task_run_every_period, 3000)
 
 /* ------------------------------------------------ round robin (rule 2) -- */
 
+/*
+ * Rule 2: two equal CPU-bound tasks share each level round robin, so at any
+ * moment neither is ahead by more than the quantum of the level they are
+ * on.  Boosting is off for the window: a boost (rule 5) in the middle of it
+ * would re-queue them in another order, a different rule's business.
+ */
 KTEST_BUDGET(sched, equal_tasks_split_the_cpu_within_a_quantum, 2000)
 {
+	struct mlfq_params saved = boost_off();
 	spin_stop = false;
 	struct task *a = task_create("equal-a", spinner, NULL);
 	struct task *b = task_create("equal-b", spinner, NULL);
@@ -259,6 +293,7 @@ KTEST_BUDGET(sched, equal_tasks_split_the_cpu_within_a_quantum, 2000)
 	task_wait(a);
 	task_wait(b);
 	uint32_t diff = ta > tb ? ta - tb : tb - ta;
+	params_restore(&saved);
 	ktest_diag("a ran %u ticks, b %u", ta, tb);
 	KEXPECT_GT(ta + tb, 250);
 	KEXPECT_LE(diff, sched_params()->quantum[0]);
