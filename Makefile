@@ -199,7 +199,7 @@ run: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@echo "keel: serial console on this terminal; quit QEMU with Ctrl-A X"
 	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
-	    -serial mon:stdio
+	    -serial mon:stdio | tools/symbolize $(KERNEL)
 
 run-iso: iso
 	$(QEMU_BASE) -cdrom $(ISO) -display none -serial mon:stdio
@@ -212,12 +212,14 @@ debug: bootstrap
 	    -serial file:$(BUILD)/serial.log -S -s & \
 	$(GDB) -q -x tools/gdb/keel.gdb $(KERNEL); kill %1 2>/dev/null; true
 
+# (make run and make debug-server pipe the console through tools/symbolize,
+# which adds the source file and line under each panic backtrace frame.)
 # Two terminals: this one runs QEMU (serial here), the other runs
 #   gdb -x tools/gdb/keel.gdb build/keel.elf
 debug-server: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
 	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
-	    -serial mon:stdio -S -s
+	    -serial mon:stdio -S -s | tools/symbolize $(KERNEL)
 
 test: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) $(ISO) \
