@@ -85,8 +85,3 @@ void console_set_color(enum vga_color fg, enum vga_color bg)
 {
 	vga_set_color(fg, bg);
 }
-
-void console_vga_enable(int on)
-{
-	vga_on = on;
-}

@@ -21,7 +21,5 @@ int kvprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
 /* Colour for VGA output from now on (serial output is plain). */
 void console_set_color(enum vga_color fg, enum vga_color bg);
-/* Stop or resume copying output to the VGA screen (serial stays on). */
-void console_vga_enable(int on);
 
 #endif

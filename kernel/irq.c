@@ -9,17 +9,14 @@
 
 static irq_handler_t irq_handlers[PIC_IRQS];
 static uint32_t irq_counts[PIC_IRQS];
-static uint32_t irq_spurious[PIC_IRQS];
 
 static struct trap_frame *irq_trap(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - T_IRQ0;
 	/* Only lines 7 and 15 can be spurious: don't ask the PIC otherwise. */
 	if ((irq == PIC_SPURIOUS_MASTER || irq == PIC_SPURIOUS_SLAVE) &&
-	    pic_is_spurious(irq)) {
-		irq_spurious[irq]++;
-		return tf;
-	}
+	    pic_is_spurious(irq))
+		return tf; /* no EOI: the PIC never raised it for real */
 	irq_counts[irq]++;
 	pic_eoi(irq);
 	if (irq_handlers[irq])
@@ -54,9 +51,4 @@ void irq_mask(unsigned irq)
 uint32_t irq_count(unsigned irq)
 {
 	return irq_counts[irq];
-}
-
-uint32_t irq_spurious_count(unsigned irq)
-{
-	return irq_spurious[irq];
 }

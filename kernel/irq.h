@@ -22,8 +22,7 @@ void irq_init(void);
 void irq_register(unsigned irq, irq_handler_t h);
 void irq_unmask(unsigned irq);
 void irq_mask(unsigned irq);
-/* How many times irq was delivered, and how many of those were spurious. */
+/* How many times irq was delivered (spurious IRQs 7 and 15 not counted). */
 uint32_t irq_count(unsigned irq);
-uint32_t irq_spurious_count(unsigned irq);
 
 #endif

@@ -8,8 +8,6 @@
 
 #include "kernel/layout.h"
 
-#define KERNEL_VMA_ADDR KERNEL_VMA
-
 __attribute__((noreturn)) void kmain(uint32_t magic, uint32_t mbi_phys);
 
 #endif

@@ -3,8 +3,9 @@
  */
 #include "kernel/ksyms.h"
 
+#include <stddef.h>
+
 #include "kernel/layout.h"
-#include "lib/string.h"
 
 const char *ksym_lookup(uint32_t addr, uint32_t *offset)
 {
@@ -25,12 +26,4 @@ const char *ksym_lookup(uint32_t addr, uint32_t *offset)
 	if (offset)
 		*offset = addr - ksym_table[lo].addr;
 	return ksym_strings + ksym_table[lo].name;
-}
-
-uint32_t ksym_address(const char *name)
-{
-	for (uint32_t i = 0; i < ksym_count; i++)
-		if (strcmp(ksym_strings + ksym_table[i].name, name) == 0)
-			return ksym_table[i].addr;
-	return 0;
 }

@@ -24,7 +24,5 @@ extern const char ksym_strings[];
  * is outside the kernel's text.
  */
 const char *ksym_lookup(uint32_t addr, uint32_t *offset);
-/* The address of a function by name, or 0. */
-uint32_t ksym_address(const char *name);
 
 #endif

@@ -34,7 +34,7 @@ static void banner(void)
 {
 	console_set_color(VGA_LIGHT_CYAN, VGA_BLACK);
 	kprintf("keel %s: a 32-bit teaching kernel (higher half at 0x%08x)\n",
-		KEEL_VERSION, KERNEL_VMA_ADDR);
+		KEEL_VERSION, KERNEL_VMA);
 	console_set_color(VGA_LIGHT_GREY, VGA_BLACK);
 	kprintf("command line: '%s'\n", cmdline_line());
 }

@@ -26,11 +26,6 @@
 static volatile int panic_depth;
 static panic_stack_namer_t stack_namer;
 
-int panic_in_progress(void)
-{
-	return panic_depth > 0;
-}
-
 void panic_set_stack_namer(panic_stack_namer_t f)
 {
 	stack_namer = f;

@@ -36,7 +36,5 @@ void backtrace_print(uint32_t eip, uint32_t ebp);
  */
 typedef const char *(*panic_stack_namer_t)(uint32_t esp);
 void panic_set_stack_namer(panic_stack_namer_t f);
-/* True once a panic has started (other code can stay quiet then). */
-int panic_in_progress(void);
 
 #endif

@@ -88,11 +88,6 @@ void idt_set_present(unsigned vector, int present)
 		idt[vector].type_attr &= (uint8_t)~GATE_PRESENT;
 }
 
-void idt_set_user(unsigned vector)
-{
-	idt[vector].type_attr |= GATE_DPL(3);
-}
-
 void trap_register(unsigned vector, trap_handler_t h)
 {
 	bool on = irq_save();

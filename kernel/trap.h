@@ -89,8 +89,6 @@ void trap_register(unsigned vector, trap_handler_t h);
 trap_handler_t trap_handler(unsigned vector);
 /* Mark vector's gate present or not (for the double-fault crash test). */
 void idt_set_present(unsigned vector, int present);
-/* Make a vector callable with `int` from ring 3 (system calls). */
-void idt_set_user(unsigned vector);
 
 /*
  * The last step of every trap: given the frame about to be resumed, return
@@ -109,8 +107,6 @@ uint32_t trap_frame_esp(const struct trap_frame *tf);
 struct trap_frame *trap_dispatch(struct trap_frame *tf);
 /* The stub table, for idt_init. */
 extern const uint32_t trap_stub_table[T_VECTORS];
-/* Restores *tf and irets: how a new task first starts running. */
-void trap_return_to(struct trap_frame *tf) __attribute__((noreturn));
 /* Entry point of the double-fault task (reached through a task gate). */
 void trap_double_fault_task(void);
 void gdt_reload_segments(uint32_t code_sel, uint32_t data_sel);

@@ -10,7 +10,7 @@
 #define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
 static uint32_t slot_bits[BITMAP_WORDS(KSTACK_SLOTS)];
-static uint32_t slot_hint, in_use;
+static uint32_t slot_hint;
 
 uint32_t kstack_slot_base(uint32_t slot)
 {
@@ -48,7 +48,6 @@ static void release_slot(uint32_t s)
 	bitmap_clear(slot_bits, s);
 	if (s < slot_hint)
 		slot_hint = s;
-	in_use--;
 	irq_restore(on);
 }
 
@@ -60,7 +59,6 @@ bool kstack_alloc(uint32_t *slot, uint32_t *top)
 	if (ok) {
 		bitmap_set(slot_bits, s);
 		slot_hint = s + 1;
-		in_use++;
 	}
 	irq_restore(on);
 	if (!ok)
@@ -92,9 +90,4 @@ bool kstack_guard_hit(uint32_t esp, uint32_t *slot)
 		return false;
 	*slot = s;
 	return true;
-}
-
-uint32_t kstack_in_use(void)
-{
-	return in_use;
 }

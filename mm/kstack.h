@@ -28,6 +28,5 @@ void kstack_free(uint32_t slot);
 /* The slot whose guard page (or the frame just above it) holds esp, if any. */
 bool kstack_guard_hit(uint32_t esp, uint32_t *slot);
 uint32_t kstack_slot_base(uint32_t slot); /* the guard page's address */
-uint32_t kstack_in_use(void);
 
 #endif

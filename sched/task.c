@@ -628,24 +628,3 @@ void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
 		fn(t, ctx);
 	irq_restore(on);
 }
-
-static void print_one(struct task *t, void *ctx)
-{
-	(void)ctx;
-	kprintf("%4d %-16s %-8s", t->id, t->name, task_state_name(t->state));
-	if (t == idle)
-		kprintf("   -");
-	else
-		kprintf(" %3d", t->ent.level);
-	kprintf(" %6u %7u  ", t->scheduled, t->preempted);
-	for (int l = mlfq.p.levels - 1; l >= 0; l--)
-		kprintf(" %u", t->ticks_at_level[l]);
-	kprintf("\n");
-}
-
-void task_list_print(void)
-{
-	kprintf("  id name             state    lvl  sched preempt  ticks per "
-		"level (top first)\n");
-	task_for_each(print_one, NULL);
-}

@@ -124,8 +124,6 @@ void wq_block(struct wait_queue *wq);
 bool wq_wake_one(struct wait_queue *wq);
 int wq_wake_all(struct wait_queue *wq);
 
-/* Print the task listing (id, name, state, level, ticks per level, ...). */
-void task_list_print(void);
 const char *task_state_name(enum task_state s);
 /* Tasks alive (not yet reaped), idle and main included. */
 uint32_t task_count(void);
