@@ -68,7 +68,7 @@ KLIBS    := -lgcc
 # in the symbol table.
 NASMFLAGS := -f elf32 -I.
 NASMDEBUG := -g -F dwarf
-$(BUILD)/k/kernel/%.o: NASMFLAGS += $(NASMDEBUG)
+$(BUILD)/k/arch/%.o: NASMFLAGS += $(NASMDEBUG)
 $(BUILD)/k/sched/%.o: NASMFLAGS += $(NASMDEBUG)
 
 # Host builds of the pure code: the same .c files, with sanitizers.
@@ -89,8 +89,9 @@ BENCH_TARGETS  :=
 TEST_DEPS      :=
 -include $(sort $(wildcard mk/*.mk))
 
-KASM_SRCS := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm))
-KC_SRCS   := $(sort $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c \
+KASM_SRCS := $(sort $(wildcard boot/*.asm arch/*.asm sched/*.asm))
+KC_SRCS   := $(sort $(wildcard arch/*.c drivers/*.c kernel/*.c mm/*.c sched/*.c \
+                      shell/*.c init/*.c \
                       lib/*.c tests/pure/*.c tests/kernel/*.c \
                       tests/selftest/*.c tests/bench/*.c))
 KOBJS     := $(KASM_SRCS:%.asm=$(BUILD)/k/%.o) $(KC_SRCS:%.c=$(BUILD)/k/%.o)

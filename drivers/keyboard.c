@@ -4,8 +4,8 @@
  */
 #include "drivers/keyboard.h"
 
-#include "kernel/irq.h"
-#include "kernel/x86.h"
+#include "arch/irq.h"
+#include "arch/x86.h"
 #include "lib/ringbuf.h"
 #include "lib/scancode.h"
 

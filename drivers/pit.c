@@ -3,7 +3,7 @@
  */
 #include "drivers/pit.h"
 
-#include "kernel/x86.h"
+#include "arch/x86.h"
 
 #define PIT_CH0_DATA 0x40
 #define PIT_COMMAND  0x43

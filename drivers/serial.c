@@ -4,8 +4,8 @@
  */
 #include "drivers/serial.h"
 
-#include "kernel/irq.h"
-#include "kernel/x86.h"
+#include "arch/irq.h"
+#include "arch/x86.h"
 #include "lib/ringbuf.h"
 
 #define UART_DATA 0 /* RBR (read) / THR (write); DLL when DLAB = 1 */

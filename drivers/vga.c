@@ -3,8 +3,8 @@
  */
 #include "drivers/vga.h"
 
-#include "kernel/layout.h"
-#include "kernel/x86.h"
+#include "arch/layout.h"
+#include "arch/x86.h"
 #include "lib/string.h"
 
 #define VGA_TEXT_PHYS		   0xB8000u

@@ -3,9 +3,9 @@
  */
 #include "kernel/bootinfo.h"
 
+#include "arch/layout.h"
+#include "arch/multiboot.h"
 #include "kernel/console.h"
-#include "kernel/layout.h"
-#include "kernel/multiboot.h"
 #include "lib/string.h"
 
 struct bootinfo bootinfo;

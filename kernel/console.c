@@ -3,8 +3,8 @@
  */
 #include "kernel/console.h"
 
+#include "arch/x86.h"
 #include "drivers/serial.h"
-#include "kernel/x86.h"
 #include "lib/fmt.h"
 
 #define CONSOLE_CHUNK 64

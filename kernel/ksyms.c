@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "kernel/layout.h"
+#include "arch/layout.h"
 
 const char *ksym_lookup(uint32_t addr, uint32_t *offset)
 {

@@ -3,13 +3,14 @@
  */
 #include "kernel/ktest.h"
 
+#include "arch/qemu.h"
+#include "arch/setjmp.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/ktest_runner.h"
-#include "kernel/qemu.h"
-#include "kernel/setjmp.h"
+#include "kernel/panic.h"
 #include "kernel/time.h"
-#include "kernel/trap.h"
-#include "kernel/x86.h"
 #include "lib/fmt.h"
 #include "lib/glob.h"
 #include "lib/string.h"
@@ -147,7 +148,9 @@ bool ktest_catch_fatal(void (*fn)(void *), void *arg, char *msg,
 	return caught;
 }
 
-void ktest_catch_checkv(const char *fmt, va_list ap)
+/* The panic path's catcher (panic_set_hooks): if ktest_catch_fatal is
+ * armed, return to it with the formatted message. */
+static void catch_checkv(const char *fmt, va_list ap)
 {
 	kjmp_buf *env = catch_env;
 	if (!env)
@@ -155,14 +158,6 @@ void ktest_catch_checkv(const char *fmt, va_list ap)
 	fmt_vsnprintf(catch_msg, sizeof(catch_msg), fmt, ap);
 	catch_env = NULL;
 	klongjmp(*env, 1);
-}
-
-void ktest_catch_check(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	ktest_catch_checkv(fmt, ap);
-	va_end(ap);
 }
 
 /* The watchdog's way out of a case: the timer interrupt resumes here. */
@@ -267,7 +262,9 @@ static void print_totals(void)
 		kprintf("%d passed, %d failed\n", passed, failed);
 }
 
-void ktest_on_panic(void)
+/* The panic path's hook (panic_set_hooks): report the running case, if
+ * any, and end the run. */
+static void on_panic(void)
 {
 	char name[KTEST_NAME_MAX];
 	if (!current)
@@ -302,6 +299,7 @@ int ktest_run_here(const char *glob)
 	int n = 0, i = 0;
 
 	add_watchdog_once();
+	panic_set_hooks(on_panic, catch_checkv);
 	passed = failed = skipped = 0;
 	for (c = __start_ktest_cases; c < __stop_ktest_cases; c++)
 		n += selected(c, glob);

@@ -1,7 +1,7 @@
 /*
  * ktest_runner — the in-kernel side of kernel/ktest.h: runs the cases,
  * prints KTAP version 1 over the console, and leaves QEMU with a status
- * that tells pass from fail (kernel/qemu.h).
+ * that tells pass from fail (arch/qemu.h).
  *
  * Guarantees:
  *  - every selected case yields exactly one `ok`/`not ok` line, numbered
@@ -18,7 +18,6 @@
 #ifndef KEEL_KERNEL_KTEST_RUNNER_H
 #define KEEL_KERNEL_KTEST_RUNNER_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,14 +43,6 @@ void ktest_add_probe(const char *name, ktest_probe_t probe);
  */
 typedef bool (*ktest_context_check_t)(void);
 void ktest_set_context_check(ktest_context_check_t f);
-
-/* Called by panic(): report the running case, if any, and end the run. */
-void ktest_on_panic(void);
-/* Called by kassert_fail/kfatal: if ktest_catch_fatal is armed, return to
- * it with the formatted message (does not return then). */
-__attribute__((format(printf, 1, 2))) void ktest_catch_check(const char *fmt,
-							     ...);
-void ktest_catch_checkv(const char *fmt, va_list ap);
 
 /* Whether a case is running right now. */
 bool ktest_active(void);

@@ -5,15 +5,14 @@
 
 #include <stdarg.h>
 
+#include "arch/gdt.h"
+#include "arch/layout.h"
+#include "arch/qemu.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
 #include "drivers/serial.h"
 #include "kernel/console.h"
-#include "kernel/gdt.h"
 #include "kernel/ksyms.h"
-#include "kernel/ktest_runner.h"
-#include "kernel/layout.h"
-#include "kernel/qemu.h"
-#include "kernel/trap.h"
-#include "kernel/x86.h"
 #include "lib/kassert.h"
 
 #define BACKTRACE_MAX_FRAMES 24
@@ -25,6 +24,30 @@
 
 static volatile int panic_depth;
 static panic_stack_namer_t stack_namer;
+static panic_hook_t report_hook;
+static panic_catcher_t check_catcher;
+
+void panic_init(void)
+{
+	trap_set_fatal(panic_trap, panic_double_fault);
+}
+
+void panic_set_hooks(panic_hook_t after_report, panic_catcher_t catcher)
+{
+	report_hook = after_report;
+	check_catcher = catcher;
+}
+
+/* Give a failed check to the catcher, if one is armed (it may not return). */
+static void offer_check(const char *fmt, ...)
+{
+	va_list ap;
+	if (!check_catcher)
+		return;
+	va_start(ap, fmt);
+	check_catcher(fmt, ap);
+	va_end(ap);
+}
 
 void panic_set_stack_namer(panic_stack_namer_t f)
 {
@@ -53,7 +76,8 @@ static void panic_enter(void)
 
 static __attribute__((noreturn)) void panic_finish(void)
 {
-	ktest_on_panic();
+	if (report_hook)
+		report_hook();
 	kprintf("System halted.\n");
 	qemu_exit(QEMU_EXIT_PANIC);
 	halt_forever();
@@ -144,8 +168,8 @@ void panic(const char *fmt, ...)
 void kassert_fail(const char *expr, const char *file, int line,
 		  const char *func)
 {
-	ktest_catch_check("assertion '%s' failed at %s:%d in %s()", expr, file,
-			  line, func);
+	offer_check("assertion '%s' failed at %s:%d in %s()", expr, file, line,
+		    func);
 	panic("assertion '%s' failed at %s:%d in %s()", expr, file, line, func);
 }
 
@@ -153,7 +177,8 @@ void kfatal(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	ktest_catch_checkv(fmt, ap);
+	if (check_catcher)
+		check_catcher(fmt, ap);
 	va_end(ap);
 	va_start(ap, fmt);
 	panic_report(read_ebp(), fmt, ap);

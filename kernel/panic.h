@@ -4,8 +4,9 @@
  * A panic report has: the reason (for a trap, the exception's name and its
  * error code decoded in words), every register, and a backtrace of function
  * names and offsets from the kernel's own symbol table (kernel/ksyms.h).
- * Then, when a self-test run is in progress, the current case is reported
- * `not ok` and the run ends (kernel/ktest.c); QEMU is asked to exit with
+ * Then the hook a higher layer installed runs (the self-test runner reports
+ * the current case `not ok` and ends the run: kernel/ktest.c); QEMU is asked
+ * to exit with
  * QEMU_EXIT_PANIC; and the CPU halts with interrupts off.
  *
  * A fault *inside* the panic path (a corrupt frame pointer followed by the
@@ -18,7 +19,26 @@
 
 #include <stdint.h>
 
+#include <stdarg.h>
+
 struct trap_frame;
+
+/* Hand the report down to the trap path (arch/trap.h trap_set_fatal), so an
+ * exception nobody handles and a double fault end here.  Call it first. */
+void panic_init(void);
+
+/*
+ * What the layers above add to a panic, handed down rather than called by
+ * name (the panic path sits below the test runner):
+ *  - after_report runs once the report is printed, before the machine
+ *    stops (the self-test runner reports its running case there);
+ *  - catcher sees every failed KASSERT and kfatal before the report, and
+ *    may take it over by not returning (ktest_catch_fatal's longjmp).
+ * Either may be NULL.
+ */
+typedef void (*panic_hook_t)(void);
+typedef void (*panic_catcher_t)(const char *fmt, va_list ap);
+void panic_set_hooks(panic_hook_t after_report, panic_catcher_t catcher);
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
 							   ...);

@@ -3,10 +3,10 @@
  */
 #include "kernel/time.h"
 
+#include "arch/irq.h"
+#include "arch/x86.h"
 #include "drivers/pit.h"
-#include "kernel/irq.h"
 #include "kernel/panic.h"
-#include "kernel/x86.h"
 
 #define TICK_HOOKS_MAX 4
 

@@ -7,7 +7,7 @@
 #                    options, e.g. BOCHS_ARGS='--megs 32 --cpu p2_klamath'.
 #   make soak        a million timer ticks of threads created and reaped,
 #                    sleeps, heap churn and wait queues, then every frame,
-#                    heap byte and task must be back (kernel/soak.h,
+#                    heap byte and task must be back (init/soak.h,
 #                    tools/soak); SOAK_TICKS sets the length.
 # `make test-matrix` (in the Makefile) boots the self-tests on each QEMU
 # machine, CPU model and memory size that tools/harness's group_matrix lists.

@@ -20,7 +20,7 @@ PICTURE_SCHED_ARGS := -n 3 -q 10 -S -i 3 -B 50 -l 0,120,0:20,60,3:20,60,3
 PICTURE_SCHED_TITLE := Starvation and the priority boost (MLFQ rule 5): \
 mlfq-sim $(PICTURE_SCHED_ARGS)
 PICTURE_MEM := 128
-# QEMU leaves with 39 when the kernel powers off (kernel/qemu.h).
+# QEMU leaves with 39 when the kernel powers off (arch/qemu.h).
 PICTURE_BOOT = timeout 60 $(QEMU) -accel tcg -m $(PICTURE_MEM) -no-reboot \
 	-nodefaults -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel $(KERNEL) -append "mm.dump poweroff" -display none \

@@ -15,10 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/layout.h"
+#include "arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/layout.h"
-#include "kernel/x86.h"
 #include "mm/frame.h"
 #include "mm/frame_pool.h"
 #include "mm/heap.h"

@@ -4,11 +4,11 @@
  */
 #include "mm/frame.h"
 
+#include "arch/layout.h"
+#include "arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/layout.h"
 #include "kernel/panic.h"
-#include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/frame_pool.h"
 #include "mm/memmap.h"

@@ -3,11 +3,11 @@
  */
 #include "mm/kheap.h"
 
+#include "arch/layout.h"
+#include "arch/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
-#include "kernel/layout.h"
 #include "kernel/panic.h"
-#include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap.h"

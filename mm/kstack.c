@@ -3,7 +3,7 @@
  */
 #include "mm/kstack.h"
 
-#include "kernel/x86.h"
+#include "arch/x86.h"
 #include "lib/bitmap.h"
 #include "mm/frame.h"
 

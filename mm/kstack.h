@@ -4,7 +4,7 @@
  * The area [VM_KSTACK_BASE, VM_KSTACK_LIMIT) is cut into slots of
  * KSTACK_SLOT_BYTES: one guard page, never mapped, then KSTACK_SIZE bytes
  * of stack mapped to fresh frames.  A thread that overflows its stack runs
- * into its guard page and faults (then double-faults: see kernel/gdt.h)
+ * into its guard page and faults (then double-faults: see arch/gdt.h)
  * instead of silently overwriting whatever lies below.
  *
  * kstack_alloc returns false when no slot or no frame is left (an error,
@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/layout.h"
+#include "arch/layout.h"
 #include "mm/vm.h"
 
 #define KSTACK_SLOT_BYTES (PAGE_SIZE + KSTACK_SIZE)

@@ -4,12 +4,11 @@
  */
 #include "mm/vm.h"
 
-#include "kernel/gdt.h"
-#include "kernel/layout.h"
+#include "arch/gdt.h"
+#include "arch/layout.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/kheap.h"
 
 #define PDE_TABLE_FLAGS	 (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
 #define KERNEL_PDE_FLAGS (PTE_PRESENT | PTE_WRITABLE)
@@ -309,33 +308,25 @@ static uint32_t new_directory(void)
 	return pa;
 }
 
-struct vm_space *vm_space_create(void)
+int vm_space_init(struct vm_space *s)
 {
-	struct vm_space *s = kcalloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->pt_used = kcalloc(VM_KERNEL_PDI, sizeof(uint16_t));
+	memset(s, 0, sizeof(*s));
 	bool on = irq_save();
-	s->pd_pa = s->pt_used ? new_directory() : 0;
+	s->pd_pa = new_directory();
 	if (s->pd_pa) {
 		s->next = all_spaces;
 		all_spaces = s;
 	}
 	irq_restore(on);
-	if (!s->pd_pa) {
-		kfree(s->pt_used);
-		kfree(s);
-		return NULL;
-	}
-	return s;
+	return s->pd_pa ? VM_OK : VM_ENOMEM;
 }
 
-void vm_space_destroy(struct vm_space *s)
+void vm_space_fini(struct vm_space *s)
 {
 	bool on = irq_save();
 	uint32_t *pd;
 	if (s == &kernel_space || s == current_space)
-		panic("vm_space_destroy: cannot destroy the %s address space",
+		panic("vm_space_fini: cannot destroy the %s address space",
 		      s == &kernel_space ? "kernel" : "current");
 	for (struct vm_space **p = &all_spaces; *p; p = &(*p)->next)
 		if (*p == s) {
@@ -350,9 +341,8 @@ void vm_space_destroy(struct vm_space *s)
 		}
 	vm_kunmap(pd);
 	frame_free(s->pd_pa);
+	s->pd_pa = 0;
 	irq_restore(on);
-	kfree(s->pt_used);
-	kfree(s);
 }
 
 /* --------------------------------------------------------------- boot -- */
@@ -393,7 +383,6 @@ void vm_init(void)
 	kernel_space.pd_pa = new_directory();
 	if (kernel_space.pd_pa == 0)
 		panic("vm_init: no frame for the kernel page directory");
-	kernel_space.pt_used = kernel_pt_used;
 	all_spaces = &kernel_space;
 	set_kernel_pde(VM_KMAP_PDI, kmap_pa | KERNEL_PDE_FLAGS);
 	kernel_pt_used[VM_KMAP_PDI] = 1; /* pinned: never dropped */

@@ -48,7 +48,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/x86.h"
+#include "arch/x86.h"
 
 #define VM_PDE_COUNT	  1024
 #define VM_PTE_COUNT	  1024
@@ -81,18 +81,25 @@
 
 struct vm_space {
 	uint32_t pd_pa;	       /* physical address of the page directory */
-	uint16_t *pt_used;     /* present entries per user page table */
 	struct vm_space *next; /* all spaces, for kernel-half updates */
+	/* present entries per user page table (the kernel half's counts are
+	 * shared, in vm.c) */
+	uint16_t pt_used[VM_KERNEL_PDI];
 };
 
 /* Build the kernel's final page directory and switch to it. */
 void vm_init(void);
 /* The kernel's own address space (kernel threads run in it). */
 struct vm_space *vm_kernel_space(void);
-/* A new address space sharing the kernel half; NULL without memory. */
-struct vm_space *vm_space_create(void);
+/*
+ * Make *s a new address space sharing the kernel half: VM_OK, or VM_ENOMEM
+ * without a frame for its directory.  The caller owns the memory of *s (a
+ * process embeds it, a test may keep it anywhere): paging sits below the
+ * kernel heap and never allocates from it.
+ */
+int vm_space_init(struct vm_space *s);
 /* Free a space's user page tables and directory (not the mapped frames). */
-void vm_space_destroy(struct vm_space *s);
+void vm_space_fini(struct vm_space *s);
 /* Make s the current address space (reloads CR3 only if it changes). */
 void vm_switch(struct vm_space *s);
 struct vm_space *vm_current(void);

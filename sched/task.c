@@ -6,14 +6,14 @@
  */
 #include "sched/task.h"
 
+#include "arch/gdt.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
-#include "kernel/gdt.h"
 #include "kernel/ktest_runner.h"
 #include "kernel/panic.h"
 #include "kernel/time.h"
-#include "kernel/trap.h"
-#include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "mm/kstack.h"

@@ -12,7 +12,7 @@
  *
  * Switching is limited direct execution's context switch done the simplest
  * way: every trap saves the running task's registers in a trap frame on its
- * own kernel stack (kernel/trap_entry.asm), and the scheduler's trap-exit
+ * own kernel stack (arch/trap_entry.asm), and the scheduler's trap-exit
  * hook returns the trap frame of the task to resume.  There is no second
  * switch routine: the timer interrupt preempts through it, and yield, sleep,
  * block and exit enter the same path with `int $T_YIELD`.  A new task starts

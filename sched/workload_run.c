@@ -5,10 +5,10 @@
 
 #include <stdarg.h>
 
+#include "arch/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/time.h"
-#include "kernel/x86.h"
 #include "lib/fmt.h"
 #include "mm/kheap.h"
 #include "sched/mlfq_run.h"

@@ -5,10 +5,10 @@
  */
 #include <stddef.h>
 
-#include "kernel/bench.h"
+#include "arch/layout.h"
+#include "arch/x86.h"
+#include "init/bench.h"
 #include "kernel/console.h"
-#include "kernel/layout.h"
-#include "kernel/x86.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/vm.h"

@@ -5,10 +5,10 @@
  */
 #include <stddef.h>
 
-#include "kernel/bench.h"
+#include "arch/x86.h"
+#include "init/bench.h"
 #include "kernel/console.h"
 #include "kernel/time.h"
-#include "kernel/x86.h"
 #include "sched/mlfq.h"
 #include "sched/task.h"
 

@@ -4,8 +4,8 @@
  */
 #include <stddef.h>
 
+#include "arch/layout.h"
 #include "kernel/ktest.h"
-#include "kernel/layout.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/frame_pool.h"

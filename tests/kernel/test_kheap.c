@@ -6,8 +6,8 @@
  */
 #include <stddef.h>
 
+#include "arch/layout.h"
 #include "kernel/ktest.h"
-#include "kernel/layout.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap.h"

@@ -8,9 +8,9 @@
  */
 #include <stddef.h>
 
+#include "arch/x86.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
-#include "kernel/x86.h"
 #include "sched/mlfq.h"
 #include "sched/task.h"
 

@@ -8,10 +8,10 @@
  * (Run without the harness, no bytes come and the case times out: it
  * cannot pass by itself.)
  */
+#include "arch/x86.h"
 #include "drivers/serial.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
-#include "kernel/x86.h"
 
 #define BURST_BYTES	   3000 /* less than the ring: the reader may fall behind */
 #define BURST_SEED	   91

@@ -7,12 +7,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "arch/layout.h"
 #include "kernel/ktest.h"
-#include "kernel/layout.h"
-#include "kernel/shell.h"
 #include "lib/fmt.h"
 #include "lib/lineedit.h"
 #include "lib/string.h"
+#include "shell/shell.h"
 
 #define SHELL_TEST_OUT 4096
 

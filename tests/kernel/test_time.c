@@ -2,11 +2,11 @@
  * The timer: ticks advance by themselves with interrupts on, and a wait for
  * N ticks lasts at least N ticks.
  */
+#include "arch/irq.h"
+#include "arch/x86.h"
 #include "drivers/pit.h"
-#include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
-#include "kernel/x86.h"
 
 KTEST(time, ticks_advance_with_interrupts_on)
 {

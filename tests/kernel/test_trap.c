@@ -2,10 +2,10 @@
  * Traps: an exception raised inside a test reaches the handler registered
  * for its vector, and execution continues after it.
  */
-#include "kernel/gdt.h"
+#include "arch/gdt.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
 #include "kernel/ktest.h"
-#include "kernel/trap.h"
-#include "kernel/x86.h"
 
 static volatile uint32_t int3_hits, int3_eip;
 

@@ -4,9 +4,9 @@
  */
 #include <stddef.h>
 
+#include "arch/layout.h"
+#include "arch/x86.h"
 #include "kernel/ktest.h"
-#include "kernel/layout.h"
-#include "kernel/x86.h"
 #include "mm/frame.h"
 #include "mm/vm.h"
 
@@ -96,8 +96,9 @@ KTEST(vm, kernel_image_protections)
 KTEST(vm, second_space_shares_the_kernel_half)
 {
 	uint32_t before = frame_free_count(), pa = 0, got;
-	struct vm_space *s = vm_space_create();
-	KASSERT_NOT_NULL(s);
+	static struct vm_space space;
+	struct vm_space *s = &space;
+	KASSERT_EQ(vm_space_init(s), VM_OK);
 	KEXPECT_NE(s->pd_pa, vm_kernel_space()->pd_pa);
 	/* The kernel text is visible in it, at the same frame. */
 	uint32_t kpa, spa;
@@ -120,6 +121,6 @@ KTEST(vm, second_space_shares_the_kernel_half)
 	vm_switch(vm_kernel_space());
 	KEXPECT_EQ(vm_unmap(s, 0x400000, NULL), VM_OK);
 	frame_free(pa);
-	vm_space_destroy(s);
+	vm_space_fini(s);
 	KEXPECT_EQ(frame_free_count(), before);
 }

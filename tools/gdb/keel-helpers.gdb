@@ -7,7 +7,7 @@ set confirm off
 set disassembly-flavor intel
 # keel.py is found from the current directory (the repo root, where `make
 # debug` runs gdb), or else from the kernel's own debug information: the
-# source file of kmain is kernel/main.c under the repo it was built from.
+# source file of kmain is init/main.c under the repo it was built from.
 # So `gdb -x /path/to/keel/tools/gdb/keel-helpers.gdb build/keel.elf` works
 # from anywhere, with no auto-load safe-path to set up.
 python

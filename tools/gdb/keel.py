@@ -15,7 +15,7 @@ Every command works on a halted kernel at any breakpoint and only reads:
 ADDR and CR3 are gdb expressions: `keel-vtop &kheap`, `keel-trapframe
 gdb_fixture_state.task[0]->tf`.  Layouts come from the kernel's debug
 information (struct fields, array sizes, enum names) wherever DWARF has
-them; what it cannot carry (the #define'd constants of mm/vm.h, kernel/x86.h
+them; what it cannot carry (the #define'd constants of mm/vm.h, arch/x86.h
 and mm/heap.c) is repeated below with the file it comes from.
 
 Physical memory.  Page tables are frames that the kernel does not keep
@@ -40,7 +40,7 @@ import struct
 import gdb
 
 # --------------------------------------------------------------- layout --
-# kernel/x86.h: the page-table entry bits (002_a995ac13012f81cc.txt lists
+# arch/x86.h: the page-table entry bits (002_a995ac13012f81cc.txt lists
 # them as present, protection, accessed, dirty, cache-disable).
 PTE_P, PTE_W, PTE_U = 0x001, 0x002, 0x004
 PTE_PWT, PTE_PCD, PTE_A, PTE_D = 0x008, 0x010, 0x020, 0x040
@@ -67,14 +67,14 @@ HDR_ALLOC, HDR_PREV_ALLOC, HDR_QUICK, HDR_FLAGS = 0x1, 0x2, 0x4, 0xF
 TAG_BITS, SLACK_SHIFT, HEAP_MAGIC = 20, 8, 0x6B65656C
 HEAP_TAG, HEAP_MIN_BLOCK, HEAP_ALIGN = 8, 32, 16
 HEAP_EXACT_LIMIT, HEAP_SUB_BITS, HEAP_EXACT_LOG2 = 1024, 3, 10
-# kernel/gdt.h and kernel/trap.h.
+# arch/gdt.h and arch/trap.h.
 SELECTORS = {0x08: "kernel code", 0x10: "kernel data", 0x1B: "user code",
              0x23: "user data"}
 T_IRQ0, T_IRQS, T_YIELD, T_PAGE_FAULT = 32, 16, 0x81, 14
 IRQ_NAMES = {0: "PIT timer", 1: "keyboard", 4: "COM1 serial"}
 EFLAGS_NAMES = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"),
                 (8, "TF"), (9, "IF"), (10, "DF"), (11, "OF"))
-# The trap frame's words in order (kernel/trap.h, _Static_assert'ed there).
+# The trap frame's words in order (arch/trap.h, _Static_assert'ed there).
 TF_FIELDS = ("gs", "fs", "es", "ds", "edi", "esi", "ebp", "esp_pusha",
              "ebx", "edx", "ecx", "eax", "vector", "error", "eip", "cs",
              "eflags", "esp", "ss")
@@ -1024,10 +1024,10 @@ def frame_runs(used, rsvd, n):
 class KeelTrapframe(KeelCommand):
     """Decode a saved trap frame: keel-trapframe [ADDR]
 
-ADDR (a gdb expression) points at a struct trap_frame (kernel/trap.h), as
+ADDR (a gdb expression) points at a struct trap_frame (arch/trap.h), as
 keel-ps lists them, or as trap_dispatch's `tf`; without ADDR, the `tf` of
 the selected gdb frame.  Shows every register, the vector and its name (as
-kernel/trap.c names it), the error code (decoded for a page fault), EIP with
+arch/trap.c names it), the error code (decoded for a page fault), EIP with
 its function and line, and whether the trap came from ring 0 or ring 3
 (limited direct execution's user/kernel mode, 000_4ce0ed622454299e.txt)."""
 
@@ -1102,7 +1102,7 @@ its function and line, and whether the trap came from ring 0 or ring 3
 
 
 def vector_name(v):
-    """kernel/trap.c's trap_name(), read from the kernel's own table."""
+    """arch/trap.c's trap_name(), read from the kernel's own table."""
     if v < 32:
         try:
             p = kvar("trap.c", "exception_names")[v]

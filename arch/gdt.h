@@ -1,0 +1,55 @@
+/*
+ * gdt — the Global Descriptor Table and the Task State Segments.
+ *
+ * keel uses a flat memory model: every code and data segment spans 0..4 GiB,
+ * so segmentation does nothing but carry the privilege level (ring 0 for the
+ * kernel, ring 3 for user code).  Paging does the protecting.
+ *
+ * Two TSSs: the main one, whose esp0 tells the CPU which kernel stack to use
+ * when an interrupt arrives from ring 3 (sched/ keeps it equal to the running
+ * task's stack top), and the double-fault TSS, reached through a task gate
+ * so that a #DF runs on a stack of its own even when the kernel stack has
+ * overflowed into its guard page (the reason a plain interrupt gate would
+ * turn that double fault into a triple fault and a reboot).
+ */
+#ifndef KEEL_ARCH_GDT_H
+#define KEEL_ARCH_GDT_H
+
+#include <stdint.h>
+
+/* Selectors: index * 8 | table indicator (0 = GDT) | requested ring. */
+#define SEL_NULL    0x00
+#define SEL_KCODE   0x08 /* boot/defs.inc KERNEL_CS */
+#define SEL_KDATA   0x10 /* boot/defs.inc KERNEL_DS */
+#define SEL_UCODE   (0x18 | 3)
+#define SEL_UDATA   (0x20 | 3)
+#define SEL_TSS	    0x28
+#define SEL_DF_TSS  0x30
+#define GDT_ENTRIES 7
+
+/* The 32-bit TSS (SDM 3A §7.2.1, figure 7-2). */
+struct __attribute__((packed)) tss {
+	uint32_t link;
+	uint32_t esp0, ss0, esp1, ss1, esp2, ss2;
+	uint32_t cr3, eip, eflags;
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs;
+	uint32_t ldt;
+	uint16_t trap, iomap_base;
+};
+_Static_assert(sizeof(struct tss) == 104, "TSS layout (SDM 3A figure 7-2)");
+
+void gdt_init(void);
+/* Where the double-fault task starts (idt_init passes the trap path's
+ * trap_double_fault_task, so the GDT need not know the trap code). */
+void gdt_set_double_fault_entry(void (*entry)(void));
+/* Reload CS and the data segment registers (arch/trap_entry.asm). */
+void gdt_reload_segments(uint32_t code_sel, uint32_t data_sel);
+/* The kernel stack the CPU switches to on a trap from ring 3. */
+void gdt_set_kernel_stack(uint32_t esp0);
+/* The double-fault task's address space: the kernel's final directory. */
+void gdt_set_double_fault_cr3(uint32_t cr3);
+/* The main TSS: after a double fault it holds the interrupted state. */
+const struct tss *gdt_main_tss(void);
+
+#endif
