@@ -60,7 +60,7 @@ static void serial_drain_rx(void)
 	}
 }
 
-static void serial_irq(unsigned irq, struct trap_frame *tf)
+static TRAP_CALL void serial_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;

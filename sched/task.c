@@ -25,6 +25,7 @@ static struct mlfq mlfq;
 static struct task main_task, *idle;
 static struct task *current;
 static struct task *all_tasks;
+static uint64_t next_boost;   /* the tick of the next boost (plan_boost) */
 static struct task *sleepers; /* sorted by wake_at */
 /*
  * The task picked at the last timer interrupt: the tick belongs to it, even
@@ -144,7 +145,7 @@ static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
 }
 
 /* The trap-exit hook: the one place where the CPU changes tasks. */
-static struct trap_frame *sched_trap_exit(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *sched_trap_exit(struct trap_frame *tf)
 {
 	struct task *next;
 	if (!need_resched)
@@ -160,7 +161,7 @@ static struct trap_frame *sched_trap_exit(struct trap_frame *tf)
 	return switch_to(next, tf);
 }
 
-static struct trap_frame *yield_trap(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *yield_trap(struct trap_frame *tf)
 {
 	return tf; /* the work is sched_trap_exit's, which runs next */
 }
@@ -203,7 +204,19 @@ static void charge_tick(uint64_t now)
 		mlfq_charge(&mlfq, &t->ent, what);
 }
 
-static void sched_tick(uint64_t now, struct trap_frame *tf)
+/*
+ * Rule 5's next boost: the first multiple of the period after now (the
+ * boost is due at every t > 0 that the period divides); never without a
+ * period.  Kept as a tick number so that the timer path compares instead
+ * of dividing.
+ */
+static void plan_boost(uint64_t now)
+{
+	uint32_t s = mlfq.p.boost;
+	next_boost = s ? (now / s + 1) * s : UINT64_MAX;
+}
+
+static TRAP_CALL void sched_tick(uint64_t now, struct trap_frame *tf)
 {
 	(void)tf;
 	stats.ticks++;
@@ -215,7 +228,8 @@ static void sched_tick(uint64_t now, struct trap_frame *tf)
 		return;
 	}
 	charge_tick(now);
-	if (mlfq.p.boost && mlfq_boost_due(&mlfq, (uint32_t)now)) {
+	if (now >= next_boost) { /* mlfq_boost_due, without a division */
+		next_boost += mlfq.p.boost;
 		mlfq_boost(&mlfq); /* rule 5 */
 		stats.boosts++;
 		if (trace_on)
@@ -576,6 +590,7 @@ int sched_set_params(const struct mlfq_params *p)
 	mlfq_remove(&mlfq, &main_task.ent);
 	mlfq_init(&mlfq, p);
 	mlfq_add(&mlfq, &main_task.ent);
+	plan_boost(time_ticks());
 	irq_restore(on);
 	return 0;
 }
@@ -585,6 +600,7 @@ void sched_init(void)
 	struct mlfq_params p;
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
+	plan_boost(time_ticks());
 	trace_on = cmdline_bool("sched.trace", false);
 	if (trace_on)
 		kprintf("SCHED levels %d\n", p.levels);

@@ -222,7 +222,7 @@ static bool input_pending(void)
 	return serial_rx_pending() > 0 || keyboard_pending() > 0;
 }
 
-static void input_tick(uint64_t now, struct trap_frame *tf)
+static TRAP_CALL void input_tick(uint64_t now, struct trap_frame *tf)
 {
 	(void)now;
 	(void)tf;
