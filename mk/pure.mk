@@ -21,3 +21,28 @@ pyrandom-golden:
 
 help-extra::
 	@echo "  make pyrandom-golden  check lib/pyrandom's golden values against python3"
+
+HOST_SUITES += elf
+HOST_SUITE_elf := lib/elf.c lib/fmt.c tests/pure/test_elf.c \
+	tests/host/test_elf_host.c
+
+# Real executables for the ELF host test, linked by the cross compiler
+# from tests/host/elf_sample.c: static (what keel runs), static PIE and
+# dynamic PIE (both ET_DYN).  Without the cross compiler the test skips.
+ELF_SAMPLES_DIR := $(BUILD)/host/elf-samples
+ELF_SAMPLES := $(ELF_SAMPLES_DIR)/static $(ELF_SAMPLES_DIR)/static-pie \
+	$(ELF_SAMPLES_DIR)/dynamic-pie
+ELF_SAMPLE_FLAGS := -O1 -nostdlib -ffreestanding -fno-asynchronous-unwind-tables
+$(ELF_SAMPLES_DIR)/static: tests/host/elf_sample.c
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) $(ELF_SAMPLE_FLAGS) -static -no-pie -fno-pie -o $@ $<
+$(ELF_SAMPLES_DIR)/static-pie: tests/host/elf_sample.c
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) $(ELF_SAMPLE_FLAGS) -static-pie -fpie -o $@ $<
+$(ELF_SAMPLES_DIR)/dynamic-pie: tests/host/elf_sample.c
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) $(ELF_SAMPLE_FLAGS) -pie -fpie -o $@ $<
+
+$(BUILD)/host/ktest-elf: | $(ELF_SAMPLES)
+$(BUILD)/host/tests/host/test_elf_host.o: \
+	HOSTCFLAGS += -DKEEL_ELF_SAMPLES='"$(abspath $(ELF_SAMPLES_DIR))"'
