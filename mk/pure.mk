@@ -46,3 +46,7 @@ $(ELF_SAMPLES_DIR)/dynamic-pie: tests/host/elf_sample.c
 $(BUILD)/host/ktest-elf: | $(ELF_SAMPLES)
 $(BUILD)/host/tests/host/test_elf_host.o: \
 	HOSTCFLAGS += -DKEEL_ELF_SAMPLES='"$(abspath $(ELF_SAMPLES_DIR))"'
+
+HOST_SUITES += cpio
+HOST_SUITE_cpio := lib/cpio.c lib/fmt.c tests/pure/test_cpio.c \
+	tests/host/test_cpio_host.c
