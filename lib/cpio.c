@@ -495,22 +495,52 @@ int cpio_lookup(const void *buf, size_t len, const char *path,
 }
 
 /*
- * If name is exactly one component below dir: true, with that component.
+ * How many components name has below dir (first one in *comp), 0 if they
+ * are the same path, -1 if name is not at or below dir.
  */
-static bool child_of(const char *dir, size_t dlen, const char *name,
-		     size_t nlen, const char **comp, size_t *clen)
+static int depth_below(const char *dir, size_t dlen, const char *name,
+		       size_t nlen, const char **comp, size_t *clen)
 {
 	size_t pd = 0, pn = 0, ld = 0, ln = 0;
 	const char *cd = NULL, *cn = NULL;
+	int depth = 0;
 
 	while (next_comp(dir, dlen, &pd, &cd, &ld)) {
 		if (!next_comp(name, nlen, &pn, &cn, &ln) || ld != ln ||
 		    memcmp(cd, cn, ld) != 0)
+			return -1;
+	}
+	if (next_comp(name, nlen, &pn, comp, clen))
+		for (depth = 1; next_comp(name, nlen, &pn, &cn, &ln);)
+			depth++;
+	return depth;
+}
+
+/*
+ * Whether the implicit directory dir/comp, seen first under entry `at`,
+ * is to be listed there: not if an entry names it (that entry is listed
+ * instead) nor if an earlier entry lies below it (it was listed there).
+ */
+static bool implicit_first_here(const uint8_t *buf, size_t len, const char *dir,
+				size_t dlen, const char *comp, size_t clen,
+				uint32_t at)
+{
+	struct cpio_iter it;
+	struct cpio_entry o;
+	const char *oc;
+	size_t ol;
+
+	cpio_iter_init(&it, buf, len);
+	while (cpio_next(&it, &o, NULL, 0) == 1) {
+		int d =
+		    depth_below(dir, dlen, o.name, o.namesize - 1, &oc, &ol);
+
+		if (d < 1 || ol != clen || memcmp(oc, comp, clen) != 0)
+			continue;
+		if (d == 1 || o.index < at)
 			return false;
 	}
-	if (!next_comp(name, nlen, &pn, comp, clen))
-		return false;
-	return !next_comp(name, nlen, &pn, &cn, &ln);
+	return true;
 }
 
 int cpio_readdir(const void *buf, size_t len, const char *dir, uint32_t *cookie,
@@ -518,7 +548,7 @@ int cpio_readdir(const void *buf, size_t len, const char *dir, uint32_t *cookie,
 {
 	size_t dlen = strlen(dir);
 	struct cpio_iter it;
-	int r;
+	int r, d;
 
 	if (norm_check(dir, dlen) < 0)
 		return norm_check(dir, dlen);
@@ -526,12 +556,23 @@ int cpio_readdir(const void *buf, size_t len, const char *dir, uint32_t *cookie,
 	while ((r = cpio_next(&it, e, NULL, 0)) == 1) {
 		if (e->index < *cookie)
 			continue;
-		if (child_of(dir, dlen, e->name, e->namesize - 1, child,
-			     childlen)) {
-			*cookie = e->index + 1;
+		d = depth_below(dir, dlen, e->name, e->namesize - 1, child,
+				childlen);
+		if (d == 1) {
 			e->implicit = false;
-			return 1;
+		} else if (d >= 2 &&
+			   implicit_first_here(buf, len, dir, dlen, *child,
+					       *childlen, e->index)) {
+			e->implicit = true;
+			e->mode = CPIO_IMPLICIT_DIR_MODE;
+			e->size = 0;
+			e->data = NULL;
+			e->nlink = 2;
+		} else {
+			continue;
 		}
+		*cookie = e->index + 1;
+		return 1;
 	}
 	return r;
 }

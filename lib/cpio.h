@@ -101,7 +101,7 @@ struct cpio_entry {
 	const uint8_t *data;
 	uint32_t offset; /* the header's offset in the archive */
 	uint32_t index;	 /* 0 for the first entry */
-	bool implicit;	 /* cpio_lookup: a directory the archive implies */
+	bool implicit;	 /* a directory the archive implies (lookup, readdir) */
 };
 
 struct cpio_info {
@@ -145,11 +145,14 @@ int cpio_lookup(const void *buf, size_t len, const char *path,
 		struct cpio_entry *e);
 
 /*
- * Lists a directory: the next entry after *cookie (start with 0) whose
- * parent is dir, into *e, with its last path component in *child (not
- * NUL-terminated, *childlen bytes) and *cookie moved past it, for
- * getdents64's d_off.  1, 0 at the end, or a negative error.  Entries are
- * listed in archive order; implicit directories are not listed.
+ * Lists a directory: the next child of dir at or after entry *cookie
+ * (start with 0), into *e, with its name (its last path component) in
+ * *child (not NUL-terminated, *childlen bytes) and *cookie moved past it,
+ * for getdents64's d_off.  1, 0 at the end, or a negative error.  Children
+ * come in archive order; an implicit directory comes where the first entry
+ * below it is, with e->implicit set (and e's mode, size and data those of
+ * an implicit directory), once, and only if no entry names it.  O(n) a
+ * call, O(n^2) for a directory of implicit directories.
  */
 int cpio_readdir(const void *buf, size_t len, const char *dir, uint32_t *cookie,
 		 struct cpio_entry *e, const char **child, size_t *childlen);

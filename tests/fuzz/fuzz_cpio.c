@@ -14,7 +14,9 @@
  * inside the buffer;
  *   - on a valid archive, every entry is found again by cpio_lookup() under
  *     its normalised name (the same entry, or an earlier directory when two
- *     directories share a path) and listed by cpio_readdir() in its parent;
+ *     directories share a path) and listed by cpio_readdir() in its parent,
+ *     and every implicit directory listed is an implicit directory to
+ *     cpio_lookup() too;
  *   - cpio_normalise() gives "/" or "/a/b" with no empty, "." or ".."
  *     component and no trailing '/', and normalising that again changes
  *     nothing;
@@ -58,6 +60,21 @@ static bool fc_is_dir(const struct cpio_entry *e)
 	return (e->mode & CPIO_S_IFMT) == CPIO_S_IFDIR;
 }
 
+/* A listed implicit directory is one for lookup too. */
+static void fc_check_implicit(const uint8_t *buf, size_t len,
+			      const char *parent, const char *child,
+			      size_t clen)
+{
+	char path[2 * CPIO_PATH_MAX + 2];
+	struct cpio_entry d;
+	int r;
+
+	snprintf(path, sizeof path, "%s/%.*s", parent, (int)clen, child);
+	r = cpio_lookup(buf, len, path, &d);
+	FZ_CHECK(r == CPIO_OK && d.implicit && fc_is_dir(&d),
+		 "implicit %s: lookup %d", path, r);
+}
+
 /* The entry is listed in its parent directory. */
 static void fc_check_listed(const uint8_t *buf, size_t len,
 			    const struct cpio_entry *e, const char *path)
@@ -79,6 +96,8 @@ static void fc_check_listed(const uint8_t *buf, size_t len,
 		FZ_CHECK(cookie > last && f.index + 1 == cookie,
 			 "readdir cookie %u after %u", cookie, last);
 		last = cookie;
+		if (f.implicit)
+			fc_check_implicit(buf, len, parent, child, clen);
 		found |= f.offset == e->offset && clen == strlen(base) &&
 			 memcmp(child, base, clen) == 0;
 	}

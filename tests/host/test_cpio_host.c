@@ -46,7 +46,7 @@ static uint32_t build(void)
 	add("etc/motd", CPIO_S_IFREG | 0644, "hello, world\n");
 	t = ar_len;
 	add("TRAILER!!!", 0, NULL);
-	ar_len += 12; /* some zero padding */
+	ar_len += 12;				      /* some zero padding */
 	return (t + CPIO_HEADER_SIZE + 11 + 3) & ~3u; /* and its padding */
 }
 

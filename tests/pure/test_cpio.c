@@ -240,6 +240,56 @@ KTEST(cpio, implicit_directories)
 	KEXPECT_EQ(cpio_lookup(ar, ar_len, "/usr/li", &e), -CPIO_E_NOENT);
 }
 
+/* Lists dir into names, "a b c ", marking implicit directories "a/". */
+static int list(const char *dir, char *names, size_t size)
+{
+	const char *child = NULL;
+	size_t clen = 0, used = 0;
+	uint32_t cookie = 0;
+	struct cpio_entry e;
+	int r;
+
+	names[0] = '\0';
+	while ((r = cpio_readdir(ar, ar_len, dir, &cookie, &e, &child,
+				 &clen)) == 1) {
+		if (used + clen + 3 > size)
+			return -100;
+		memcpy(names + used, child, clen);
+		used += clen;
+		if (e.implicit)
+			names[used++] = '/';
+		names[used++] = ' ';
+		names[used] = '\0';
+	}
+	return r;
+}
+
+KTEST(cpio, implicit_directories_are_listed_once)
+{
+	char names[80];
+
+	start();
+	add("usr/lib/a", REG(0644), "a");
+	add("usr/lib/b", REG(0644), "b");
+	add("top", REG(0644), "t");
+	add("usr/bin/sh", REG(0755), "s");
+	add("usr/bin", DIR(0755), NULL); /* named after its child */
+	add("usr/share/x/y", REG(0644), "y");
+	finish();
+	KASSERT_EQ(validate(), CPIO_OK);
+	KEXPECT_EQ(list("/", names, sizeof names), 0);
+	KEXPECT_STREQ(names, "usr/ top ");
+	KEXPECT_EQ(list("/usr", names, sizeof names), 0);
+	KEXPECT_STREQ(names, "lib/ bin share/ ");
+	KEXPECT_EQ(list("usr/lib/", names, sizeof names), 0);
+	KEXPECT_STREQ(names, "a b ");
+	KEXPECT_EQ(list("/usr/share/x", names, sizeof names), 0);
+	KEXPECT_STREQ(names, "y ");
+	KEXPECT_EQ(list("/nothing", names, sizeof names), 0);
+	KEXPECT_STREQ(names, "");
+	KEXPECT_EQ(list("/usr/../etc", names, sizeof names), -CPIO_E_DOTDOT);
+}
+
 KTEST(cpio, crc_format_checksums)
 {
 	start();
