@@ -61,14 +61,10 @@ static void cpu_init(void)
  */
 static void boot_actions(void)
 {
-	const char *soak = cmdline_str("soak");
 	workload_run_from_cmdline();
 	if (cmdline_has("mm.dump"))
 		mm_dump();
-	if (soak)
-		soak_run(soak[0] ? cmdline_uint("soak", SOAK_DEFAULT_TICKS,
-						SOAK_MIN_TICKS, SOAK_MAX_TICKS)
-				 : SOAK_DEFAULT_TICKS);
+	soak_from_cmdline();
 	if (cmdline_has("gdb.fixture"))
 		gdb_fixture_run();
 }
