@@ -6,6 +6,7 @@
 
 #include "arch/irq.h"
 #include "arch/x86.h"
+#include "kernel/cmdline.h"
 #include "lib/ringbuf.h"
 
 #define UART_DATA 0 /* RBR (read) / THR (write); DLL when DLAB = 1 */
@@ -67,8 +68,16 @@ static void serial_irq(unsigned irq, struct trap_frame *tf)
 	serial_drain_rx();
 }
 
+static bool host_peer;
+
+bool serial_host_peer(void)
+{
+	return host_peer;
+}
+
 void serial_enable_rx_irq(void)
 {
+	host_peer = cmdline_bool("serial.peer", false);
 	irq_register(COM1_IRQ, serial_irq);
 	outb(COM1_PORT + UART_IER, IER_RX_AVAILABLE);
 	irq_unmask(COM1_IRQ);

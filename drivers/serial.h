@@ -28,8 +28,15 @@ struct serial_stats {
 
 /* Program the UART (polled output works after this). */
 void serial_init(void);
-/* Hook IRQ 4 and turn on the receive interrupt. */
+/* Hook IRQ 4 and turn on the receive interrupt; reads serial.peer. */
 void serial_enable_rx_irq(void);
+/*
+ * Whether a program on the host end of COM1 answers the kernel's
+ * `# harness: ...` requests: the option `serial.peer`, which tools/harness
+ * passes.  A plain QEMU run (or a terminal) answers nothing, so the cases
+ * that need an answer skip without it.
+ */
+bool serial_host_peer(void);
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
 /* Output that bypasses everything but the UART: for a panic in a panic. */
