@@ -577,8 +577,12 @@ int sched_set_params(const struct mlfq_params *p)
 		irq_restore(on);
 		return -1;
 	}
+	/* New parameters, but the counters still count since boot (`mlfq`
+	 * shows them as such; the tests change parameters and back). */
+	struct mlfq_stats kept = mlfq.stats;
 	mlfq_remove(&mlfq, &main_task.ent);
 	mlfq_init(&mlfq, p);
+	mlfq.stats = kept;
 	mlfq_add(&mlfq, &main_task.ent);
 	irq_restore(on);
 	return 0;
