@@ -153,9 +153,9 @@ static void mlfq_take(struct mlfq_snap *s)
 static void mlfq_print_level(const struct mlfq_snap *s, int l)
 {
 	const struct mlfq_level_snap *v = &s->lv[l];
-	shell_printf("  %5d %6u ticks %5u %-7s %6u  ", l, s->p.quantum[l],
-		     s->p.allot[l], s->p.allot[l] == 1 ? "quantum" : "quanta",
-		     v->len);
+	shell_printf("  %5d %6u %-5s %5u %-7s %6u  ", l, s->p.quantum[l],
+		     s->p.quantum[l] == 1 ? "tick" : "ticks", s->p.allot[l],
+		     s->p.allot[l] == 1 ? "quantum" : "quanta", v->len);
 	if (v->len == 0)
 		shell_printf("-");
 	for (int i = 0; i < v->shown; i++)
