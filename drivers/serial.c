@@ -6,7 +6,6 @@
 
 #include "arch/irq.h"
 #include "arch/x86.h"
-#include "kernel/cmdline.h"
 #include "lib/ringbuf.h"
 
 #define UART_DATA 0 /* RBR (read) / THR (write); DLL when DLAB = 1 */
@@ -75,9 +74,13 @@ bool serial_host_peer(void)
 	return host_peer;
 }
 
+void serial_set_host_peer(bool answers)
+{
+	host_peer = answers;
+}
+
 void serial_enable_rx_irq(void)
 {
-	host_peer = cmdline_bool("serial.peer", false);
 	irq_register(COM1_IRQ, serial_irq);
 	outb(COM1_PORT + UART_IER, IER_RX_AVAILABLE);
 	irq_unmask(COM1_IRQ);

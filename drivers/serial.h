@@ -28,15 +28,17 @@ struct serial_stats {
 
 /* Program the UART (polled output works after this). */
 void serial_init(void);
-/* Hook IRQ 4 and turn on the receive interrupt; reads serial.peer. */
+/* Hook IRQ 4 and turn on the receive interrupt. */
 void serial_enable_rx_irq(void);
 /*
  * Whether a program on the host end of COM1 answers the kernel's
  * `# harness: ...` requests: the option `serial.peer`, which tools/harness
- * passes.  A plain QEMU run (or a terminal) answers nothing, so the cases
- * that need an answer skip without it.
+ * passes (read by kmain).  A plain QEMU run (or a terminal) answers nothing, so
+ * the cases that need an answer skip without it.
  */
 bool serial_host_peer(void);
+/* kmain sets it from the option (a driver reads no options itself). */
+void serial_set_host_peer(bool answers);
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
 /* Output that bypasses everything but the UART: for a panic in a panic. */

@@ -90,6 +90,7 @@ static void cpu_init(void)
 	irq_init();   /* PICs remapped to 32..47, all lines masked */
 	time_init(cmdline_uint("hz", PIT_HZ_DEFAULT, PIT_HZ_MIN, PIT_HZ_MAX));
 	serial_enable_rx_irq();
+	serial_set_host_peer(cmdline_bool("serial.peer", false));
 	sti();	      /* from here on the timer interrupts us */
 	mm_init();    /* frames, the final page directory, the heap */
 	sched_init(); /* kmain becomes task "main"; the timer preempts */
