@@ -161,6 +161,7 @@ int workload_run(const char *spec, uint32_t io_time,
 {
 	size_t n = 0, made = 0;
 	w.run.jobs = NULL;
+	w.stop = false; /* from here on a workload_stop() counts */
 	if (prepare(spec, io_time, p, &n) != 0) {
 		free_run(0);
 		return -1;
@@ -173,7 +174,7 @@ int workload_run(const char *spec, uint32_t io_time,
 		return -1;
 	}
 	mlfq_run_header(&w.run, true);
-	w.started = w.done = w.stop = false;
+	w.started = w.done = false;
 	w.last_pick = MLFQ_RUN_IDLE;
 	wq_init(&w.done_wq);
 	bool on = irq_save();
