@@ -191,7 +191,7 @@ QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: bootstrap run run-iso iso debug debug-server test test-host \
-        test-kernel test-matrix bench lint compile_commands clean help
+        test-kernel test-matrix bench lint mutants compile_commands clean help
 
 bootstrap:
 	@tools/bootstrap
@@ -265,6 +265,12 @@ bench: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL) heap-traces $(BUILD)/tools/heap-trace
 	$(PYTHON) tools/bench --build $(BUILD) --qemu $(QEMU)
 
+# The check of the checks: every mutant of tests/mutants.txt (a small,
+# plausible bug) applied to a scratch copy under $(BUILD)/mutants must turn
+# its check red (tools/mutants).  Not part of make test: it takes minutes.
+mutants: bootstrap
+	$(PYTHON) tools/mutants $(MUTANTS)
+
 # Static analysis and formatting (tools/lint: clang-format, clang-tidy,
 # cppcheck, with the configurations .clang-format and .clang-tidy).
 lint:
@@ -304,7 +310,9 @@ help:
 	@echo "  make test-matrix the self-tests on 22 machine configurations (memory sizes"
 	@echo "                  8 MiB-4 GiB, isapc, q35, three CPUs) and a 486 instruction check"
 	@echo "  make bench      guest-instruction benchmarks (qemu -icount), $(BUILD)/bench.json"
-	@echo "  make lint       clang-format check, clang-tidy and cppcheck (tools/lint)"
+	@echo "  make lint       clang-format check, clang-tidy, cppcheck and layering (tools/lint)"
+	@echo "  make mutants    apply each bug of tests/mutants.txt to a scratch copy; every one"
+	@echo "                  must turn its check red (MUTANTS='glob ...' picks some)"
 	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal)"
 	@echo "  make debug-server  QEMU halted with a gdb stub on :1234 (two-terminal way)"
 	@echo "  make iso        GRUB rescue ISO at $(ISO); make run-iso boots it"

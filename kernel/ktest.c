@@ -7,6 +7,7 @@
 #include "arch/setjmp.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/ktest_runner.h"
 #include "kernel/panic.h"
@@ -176,6 +177,10 @@ static void ktest_watchdog(uint64_t now, struct trap_frame *tf)
 	tf->eip = (uint32_t)ktest_timeout_abort;
 }
 
+/* ktest.announce=1: a `# case N: suite.name` line before each case, so
+ * that a harness can name the case a hung machine was running. */
+static bool announce;
+
 static void case_name(const struct ktest_case *c, char *buf, size_t len)
 {
 	fmt_snprintf(buf, len, "%s.%s", c->suite, c->name);
@@ -223,6 +228,8 @@ static void run_case(const struct ktest_case *c, int index)
 	volatile int how;
 
 	case_name(c, name, sizeof(name));
+	if (announce)
+		kprintf("# case %d: %s\n", index, name);
 	case_failed = false;
 	skip_reason = NULL;
 	read_probes(before);
@@ -291,6 +298,11 @@ static void add_watchdog_once(void)
 		time_add_tick_hook(ktest_watchdog);
 		added = true;
 	}
+}
+
+void ktest_configure(void)
+{
+	announce = cmdline_bool("ktest.announce", false);
 }
 
 int ktest_run_here(const char *glob)

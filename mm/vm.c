@@ -230,6 +230,39 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 	return rc;
 }
 
+int vm_retarget(struct vm_space *s, uint32_t va, uint32_t pa, bool flush,
+		uint32_t *old_pa)
+{
+	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), pde, *pd, *pt;
+	int rc = VM_ENOENT;
+	if (!va_mappable(va) || (pa & ~PTE_FRAME_MASK))
+		return VM_EINVAL;
+	bool on = irq_save();
+	pd = directory(s);
+	pde = pd[pdi];
+	release(pd);
+	if (pde & PTE_PRESENT) {
+		pt = table(s, pdi, pde);
+		if (pt[pti] & PTE_PRESENT) {
+			if (old_pa)
+				*old_pa = pt[pti] & PTE_FRAME_MASK;
+			pt[pti] = pa | (pt[pti] & ~PTE_FRAME_MASK);
+			rc = VM_OK;
+		}
+		release(pt);
+	}
+	if (rc == VM_OK && flush &&
+	    (s == current_space || pdi >= VM_KERNEL_PDI))
+		invlpg(va);
+	irq_restore(on);
+	return rc;
+}
+
+void vm_flush_tlb(void)
+{
+	write_cr3(read_cr3());
+}
+
 void vm_walk(struct vm_space *s, uint32_t va, uint32_t *pde_out,
 	     uint32_t *pte_out)
 {

@@ -107,6 +107,16 @@ struct vm_space *vm_current(void);
 int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags);
 /* Unmap one page; returns its frame's address in *pa (may be NULL). */
 int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa);
+/*
+ * Point an existing mapping of va at another frame, keeping its flags;
+ * returns the old frame in *old_pa (may be NULL).  With flush false the TLB
+ * is left as it is, so the CPU may go on using the old translation: only
+ * the TLB demonstration (mm/tlb_demo.c) asks for that.
+ */
+int vm_retarget(struct vm_space *s, uint32_t va, uint32_t pa, bool flush,
+		uint32_t *old_pa);
+/* Drop every (non-global) TLB entry by reloading CR3. */
+void vm_flush_tlb(void);
 /* The physical address and PTE flags that va maps to, if mapped. */
 bool vm_translate(struct vm_space *s, uint32_t va, uint32_t *pa,
 		  uint32_t *pte_flags);

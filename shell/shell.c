@@ -47,6 +47,11 @@ static const struct shell_cmd commands[] = {
 	 "ADDR is decimal or 0x-hex.  Shows the page directory entry, the\n"
 	 "page table entry and the physical address, or where the walk stops.",
 	 1, 1, shell_cmd_vm},
+	{"tlb", "tlb", "show a stale TLB entry and its two cures",
+	 "Maps a page, points its PTE at another frame without invlpg and\n"
+	 "reads through it again: the TLB still gives the old frame.  Then\n"
+	 "invlpg, and a CR3 reload, each make the CPU see the new entry.",
+	 0, 0, shell_cmd_tlb},
 	{"run", "run JOBS [io=T] [levels=N] [quantum=Q,..] [allot=A,..] [boost=S]",
 	 "run an OSTEP workload on kernel threads, tracing it live",
 	 "JOBS is start,run,iofreq[:start,run,iofreq]... as OSTEP's -l, for\n"

@@ -30,6 +30,7 @@ int shell_cmd_run(int argc, char **argv);
 int shell_cmd_mem(int argc, char **argv);
 int shell_cmd_heap(int argc, char **argv);
 int shell_cmd_vm(int argc, char **argv);
+int shell_cmd_tlb(int argc, char **argv);
 
 /* shell/shell_sys.c */
 int shell_cmd_ticks(int argc, char **argv);

@@ -1,5 +1,5 @@
 /*
- * shell_mm — the console's memory commands: mem, heap, vm.
+ * shell_mm — the console's memory commands: mem, heap, vm, tlb.
  *
  * The heap is not reentrant and its glue serialises with interrupts off,
  * so `heap blocks` copies the block list with interrupts off into a fixed
@@ -12,6 +12,7 @@
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "mm/kheap.h"
+#include "mm/tlb_demo.h"
 #include "mm/vm.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
@@ -269,5 +270,35 @@ int shell_cmd_vm(int argc, char **argv)
 		     pte & PTE_FRAME_MASK);
 	shell_printf("  physical address: 0x%08x\n",
 		     (pte & PTE_FRAME_MASK) | (va & PAGE_OFFSET_MASK));
+	return SHELL_OK;
+}
+
+/* ---------------------------------------------------------------- tlb -- */
+
+static const char *const tlb_steps[TLB_DEMO_STEPS] = {
+    "map the page to frame A",
+    "point the PTE at frame B, no invlpg",
+    "invlpg the page",
+    "point the PTE back at frame A, no invlpg",
+    "reload CR3",
+};
+
+int shell_cmd_tlb(int argc, char **argv)
+{
+	struct tlb_demo d;
+	(void)argc;
+	(void)argv;
+	if (tlb_demo_run(&d) != 0) {
+		shell_printf("tlb: no free frame for the demonstration\n");
+		return SHELL_EFAIL;
+	}
+	shell_printf("page 0x%08x; frame A at 0x%08x holds 'A', frame B at "
+		     "0x%08x holds 'B'\n",
+		     d.va, d.frame_a, d.frame_b);
+	for (int i = 0; i < TLB_DEMO_STEPS; i++)
+		shell_printf(
+		    "%d. %-42s PTE says %c, read sees %c%s\n", i + 1,
+		    tlb_steps[i], d.expected[i], d.seen[i],
+		    d.seen[i] == d.expected[i] ? "" : "  <- stale TLB entry");
 	return SHELL_OK;
 }

@@ -98,3 +98,34 @@ KTEST(trap, every_vector_has_a_name)
 	KEXPECT_STREQ(trap_name(T_YIELD), "software interrupt");
 	KEXPECT_STREQ(trap_name(15), "reserved exception");
 }
+
+/*
+ * Every segment register is saved and restored on its own: with FS and GS
+ * holding different selectors (the user data selector is a valid data
+ * segment in ring 0 too), the frame must show each in its own slot, and
+ * each must come back from the trap unchanged.  A trap exit that popped FS
+ * and GS in the wrong order would swap them.
+ */
+KTEST(trap, fs_and_gs_saved_and_restored_apart)
+{
+	trap_handler_t old = trap_handler(T_BREAKPOINT);
+	uint32_t fs_after, gs_after;
+	trap_register(T_BREAKPOINT, copy_frame);
+	__asm__ volatile("movw %w2, %%fs\n\t"
+			 "movw %w3, %%gs\n\t"
+			 "int3\n\t"
+			 "movl %%fs, %0\n\t"
+			 "movl %%gs, %1\n\t"
+			 "movw %w4, %%fs\n\t"
+			 "movw %w4, %%gs"
+			 : "=&r"(fs_after), "=&r"(gs_after)
+			 : "r"(SEL_UDATA), "r"(0u), "r"(SEL_KDATA)
+			 : "memory");
+	trap_register(T_BREAKPOINT, old);
+	KEXPECT_EQ(seen.fs, SEL_UDATA);
+	KEXPECT_EQ(seen.gs, 0);
+	KEXPECT_EQ(seen.ds, SEL_KDATA);
+	KEXPECT_EQ(seen.es, SEL_KDATA);
+	KEXPECT_EQ(fs_after & 0xFFFF, SEL_UDATA);
+	KEXPECT_EQ(gs_after & 0xFFFF, 0);
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "kernel/ktest.h"
+#include "mm/frame.h"
+#include "mm/kheap.h"
 
 /* A plain failed expectation. */
 KTEST(selftest, deliberately_fails)
@@ -21,6 +23,18 @@ KTEST_BUDGET(selftest, times_out, 5)
 {
 	for (;;)
 		__asm__ volatile("pause");
+}
+
+/* Leaks one frame: the leak check after the case must say so. */
+KTEST(selftest, leaks_a_frame)
+{
+	KEXPECT_NE(frame_alloc(), 0);
+}
+
+/* Leaks some heap bytes: the same check, on the heap's probe. */
+KTEST(selftest, leaks_heap_bytes)
+{
+	KEXPECT_NOT_NULL(kmalloc(100));
 }
 
 /* Faults: the case is `not ok` after the panic report, and the run ends. */
