@@ -67,6 +67,18 @@ static TRAP_CALL void serial_irq(unsigned irq, struct trap_frame *tf)
 	serial_drain_rx();
 }
 
+static bool host_peer;
+
+bool serial_host_peer(void)
+{
+	return host_peer;
+}
+
+void serial_set_host_peer(bool answers)
+{
+	host_peer = answers;
+}
+
 void serial_enable_rx_irq(void)
 {
 	irq_register(COM1_IRQ, serial_irq);

@@ -522,7 +522,8 @@ static bool ktest_in_main(void)
 /*
  * A per-level list from the command line, highest level first (as OSTEP's
  * -Q and -A): one value applies to every level; otherwise there must be one
- * per level.  Returns false (and warns) when the list does not fit.
+ * per level.  Returns false (and warns, leaving by_level alone) when the
+ * list does not fit.
  */
 static bool read_level_list(const char *key, uint32_t *by_level, int levels)
 {
@@ -532,9 +533,10 @@ static bool read_level_list(const char *key, uint32_t *by_level, int levels)
 	if (n <= 0)
 		return n == 0;
 	if (n != 1 && n != levels) {
-		kprintf("cmdline: warning: %s has %d values for %d levels; "
-			"using the defaults\n",
-			key, n, levels);
+		cmdline_warn(key,
+			     "%s has %d values for %d levels; using the "
+			     "defaults",
+			     key, n, levels);
 		return false;
 	}
 	for (int i = 0; i < levels; i++)
@@ -562,9 +564,11 @@ static void read_params(struct mlfq_params *p)
 		if (p->allot[l] == 0)
 			p->allot[l] = 1;
 	}
-	if (!read_level_list("mlfq.quantum", p->quantum, p->levels) ||
-	    !read_level_list("mlfq.allotment", p->allot, p->levels))
-		mlfq_params_default(p);
+	/* Each list on its own: a bad one keeps its defaults (and says so)
+	 * without taking a good one down with it, and both are always read,
+	 * since an option never read is reported as unknown. */
+	read_level_list("mlfq.quantum", p->quantum, p->levels);
+	read_level_list("mlfq.allotment", p->allot, p->levels);
 	p->boost = cmdline_uint("mlfq.boost", p->boost, 0, MLFQ_MAX_QUANTUM);
 	p->io_refill = cmdline_bool("mlfq.io_refill", p->io_refill);
 	p->io_to_head = cmdline_bool("mlfq.io_head", p->io_to_head);
@@ -587,8 +591,12 @@ int sched_set_params(const struct mlfq_params *p)
 		irq_restore(on);
 		return -1;
 	}
+	/* New parameters, but the counters still count since boot (`mlfq`
+	 * shows them as such; the tests change parameters and back). */
+	struct mlfq_stats kept = mlfq.stats;
 	mlfq_remove(&mlfq, &main_task.ent);
 	mlfq_init(&mlfq, p);
+	mlfq.stats = kept;
 	mlfq_add(&mlfq, &main_task.ent);
 	plan_boost(time_ticks());
 	irq_restore(on);
