@@ -174,6 +174,25 @@ static inline bool tag_ok(const struct heap_tag *t, uintptr_t owner)
 	return (t->check & TAG_MASK) == tag_of(t->word, owner, slack);
 }
 
+/*
+ * Flips flag bits of a tag's word, keeping the tag valid: the tag is an XOR
+ * of the word's bits, and flag bits (below TAG_BITS) land on the same bits
+ * of the tag, so flipping them in both is what write_tag would compute.
+ */
+static inline void flip_flags(struct heap_tag *t, uint32_t bits)
+{
+	t->word ^= bits;
+	t->check ^= bits;
+}
+
+/* Replaces an allocated header's slack, keeping the tag valid (likewise). */
+static inline void swap_slack(struct heap_tag *t, uint32_t slack)
+{
+	uint32_t old = t->check >> TAG_BITS, d = old ^ slack;
+
+	t->check ^= d << TAG_BITS | d << SLACK_SHIFT;
+}
+
 static inline uint32_t prev_flag(bool prev_alloc)
 {
 	return prev_alloc ? HDR_PREV_ALLOC : 0;
@@ -196,9 +215,8 @@ static void set_free(struct heap_block *b, uint32_t size, bool prev_alloc)
 /* Updates b's PREV_ALLOC bit, keeping its size, state and slack. */
 static void set_prev_bit(struct heap_block *b, bool prev_alloc)
 {
-	uint32_t word = (b->hdr.word & ~HDR_PREV_ALLOC) | prev_flag(prev_alloc);
-
-	write_tag(&b->hdr, word, addr_of(b), slack_of(b));
+	if (prev_is_alloc(b) != prev_alloc)
+		flip_flags(&b->hdr, HDR_PREV_ALLOC);
 }
 
 static void write_epilogue(struct heap *h, bool prev_alloc)
@@ -596,8 +614,7 @@ static bool quick_push(struct heap *h, struct heap_block *b)
 {
 	uint32_t size = size_of(b), c = class_of(size);
 
-	if (size > HEAP_QUICK_MAX || h->quick_count[c] >= HEAP_QUICK_DEPTH ||
-	    !prev_is_alloc(b) || is_unused(next_of(b)))
+	if (h->quick_count[c] >= HEAP_QUICK_DEPTH)
 		return false;
 	write_tag(&b->hdr, b->hdr.word | HDR_QUICK, addr_of(b), 0);
 	write_tag(footer_of(b), size, addr_of(b), 0);
@@ -666,17 +683,93 @@ static void quick_flush(struct heap *h)
 	}
 }
 
-void heap_flush(struct heap *h)
+/*
+ * The deferred block (9.9.10 again, one block deep): a freed small block
+ * that has a free neighbour, so that freeing it means merging, and maybe
+ * trimming.  Instead it waits, marked HDR_ALLOC | HDR_QUICK (so that a
+ * second free of it is a double free) and with its neighbours untouched,
+ * until the next call that changes the heap: a request of its exact size
+ * takes it back as it is, every other call first frees it for real
+ * (settle).  So a kmalloc/kfree pair of one size, the commonest pattern,
+ * neither splits nor merges, yet nothing stays unmerged past the next call:
+ * the layout, and so utilisation, is what immediate merging gives.  A free
+ * whose merge could give pages back is never deferred (could_trim), so the
+ * heap's pages are as without deferring, too.
+ */
+static inline void check_prev(const struct heap *h, const struct heap_block *b,
+			      uintptr_t caller, const char *op);
+
+static void settle_deferred(struct heap *h)
 {
-	quick_flush(h);
+	struct heap_block *d = h->deferred;
+
+	check_prev(h, d, h->deferred_caller, "free");
+	h->deferred = NULL;
+	make_free(h, d, size_of(d));
 }
 
-/* A freed block goes to its quick list, or is freed for real. */
-static void release(struct heap *h, struct heap_block *b)
+static inline void settle(struct heap *h)
 {
+	if (h->deferred)
+		settle_deferred(h);
+}
+
+/*
+ * Could merging b (with its free neighbours) give pages back?  Only when the
+ * merged block is the wilderness and the span from its start to the end of
+ * the heap reaches trim_pages pages (trim() needs that many whole free
+ * pages past the block's start).
+ */
+static inline bool could_trim(const struct heap *h, const struct heap_block *b,
+			      const struct heap_block *n)
+{
+	uintptr_t limit = h->end - HEAP_EPILOGUE, from;
+
+	if (addr_of(n) != limit &&
+	    (!is_unused(n) || addr_of(n) + size_of(n) != limit))
+		return false;
+	from = prev_is_alloc(b) ? addr_of(b) : addr_of(prev_of(b));
+	return h->ops.shrink && h->end - from + HEAP_PAD >=
+				    (uintptr_t)h->trim_pages * HEAP_PAGE_SIZE;
+}
+
+/*
+ * A freed block goes to its quick list, or is deferred, or is freed for
+ * real.  Any deferred block is settled first, so that b sees its
+ * neighbours as they are.
+ */
+static inline __attribute__((always_inline)) void
+release(struct heap *h, struct heap_block *b, uintptr_t caller)
+{
+	uint32_t size = size_of(b);
+	struct heap_block *n;
+
+	settle(h);
+	n = next_of(b);
+	if (size <= HEAP_QUICK_MAX) {
+		if (prev_is_alloc(b) && !is_unused(n)) {
+			account_free(h, b);
+			if (!quick_push(h, b))
+				make_free(h, b, size);
+			return;
+		}
+		if (!could_trim(h, b, n)) {
+			account_free(h, b);
+			flip_flags(&b->hdr, HDR_QUICK); /* tag stays valid */
+			h->deferred = b;
+			h->deferred_caller = caller;
+			return;
+		}
+	}
+	check_prev(h, b, caller, "free");
 	account_free(h, b);
-	if (!quick_push(h, b))
-		make_free(h, b, size_of(b));
+	make_free(h, b, size);
+}
+
+void heap_flush(struct heap *h)
+{
+	settle(h);
+	quick_flush(h);
 }
 
 /*
@@ -773,6 +866,22 @@ void *heap_alloc(struct heap *h, size_t size)
 
 	if (!asize)
 		return NULL;
+	if ((b = h->deferred) != NULL) {
+		if (size_of(b) == asize && tag_ok(&b->hdr, addr_of(b))) {
+			/* The fast path: the block freed last, back as is. */
+			h->deferred = NULL;
+			flip_flags(&b->hdr, HDR_QUICK);
+			swap_slack(&b->hdr,
+				   asize - HEAP_TAG_SIZE - (uint32_t)size);
+			account_alloc(h, b, size);
+			return payload_of(b);
+		}
+		if (!tag_ok(&b->hdr, addr_of(b)))
+			kfatal("heap: deferred block %p corrupted (written "
+			       "after free?)",
+			       payload_of(b));
+		settle(h);
+	}
 	if (asize <= HEAP_QUICK_MAX && (b = quick_pop(h, asize))) {
 		set_alloc(b, asize, prev_is_alloc(b),
 			  asize - HEAP_TAG_SIZE - (uint32_t)size);
@@ -803,6 +912,10 @@ header_sane(const struct heap *h, const struct heap_block *b)
 	return size >= HEAP_MIN_BLOCK && size <= limit - addr_of(b);
 }
 
+#define HEAP_FATAL(op, what, p, caller)                                        \
+	kfatal("heap: %s: %s: block %p, caller %p", (op), (what), (p),         \
+	       (void *)(caller))
+
 /* The free block before b, through its footer, checked like a header. */
 static bool prev_sane(const struct heap *h, const struct heap_block *b)
 {
@@ -817,17 +930,23 @@ static bool prev_sane(const struct heap *h, const struct heap_block *b)
 	       size_of(p) == size;
 }
 
-#define HEAP_FATAL(op, what, p, caller)                                        \
-	kfatal("heap: %s: %s: block %p, caller %p", (op), (what), (p),         \
-	       (void *)(caller))
+/* Before b merges with the block before it: is that one sane? */
+static inline void check_prev(const struct heap *h, const struct heap_block *b,
+			      uintptr_t caller, const char *op)
+{
+	if (!prev_is_alloc(b) && !prev_sane(h, b))
+		HEAP_FATAL(op, "free block before it corrupted", payload_of(b),
+			   caller);
+}
 
 /*
  * Validates a pointer handed back by a caller before anything changes: in
  * range, aligned, a valid allocated header, sane neighbours.  Any failure is
  * a broken invariant (a foreign pointer, a double free, an overflow).
  */
-static struct heap_block *checked_block(const struct heap *h, const void *p,
-					uintptr_t caller, const char *op)
+static inline __attribute__((always_inline)) struct heap_block *
+checked_self(const struct heap *h, const void *p, uintptr_t caller,
+	     const char *op)
 {
 	uintptr_t a = (uintptr_t)p;
 	struct heap_block *b = at(a - HEAP_TAG_SIZE);
@@ -846,15 +965,26 @@ static struct heap_block *checked_block(const struct heap *h, const void *p,
 	if (!header_sane(h, next_of(b)) || !prev_is_alloc(next_of(b)))
 		HEAP_FATAL(op, "next header corrupted (overflow from block?)",
 			   p, caller);
-	if (!prev_is_alloc(b) && !prev_sane(h, b))
-		HEAP_FATAL(op, "free block before it corrupted", p, caller);
+	return b;
+}
+
+/*
+ * checked_self and the free block before p, which only a merge reads: a
+ * free checks it when it merges, which a deferred free does later (settle).
+ */
+static struct heap_block *checked_block(const struct heap *h, const void *p,
+					uintptr_t caller, const char *op)
+{
+	struct heap_block *b = checked_self(h, p, caller, op);
+
+	check_prev(h, b, caller, op);
 	return b;
 }
 
 void heap_free(struct heap *h, void *p, uintptr_t caller)
 {
 	if (p)
-		release(h, checked_block(h, p, caller, "free"));
+		release(h, checked_self(h, p, caller, "free"), caller);
 }
 
 size_t heap_usable_size(const struct heap *h, const void *p, uintptr_t caller)
@@ -922,8 +1052,9 @@ void *heap_realloc(struct heap *h, void *p, size_t size, uintptr_t caller)
 	if (!p)
 		return heap_alloc(h, size);
 	b = checked_block(h, p, caller, "realloc");
+	settle(h);
 	if (size == 0) {
-		release(h, b);
+		release(h, b, caller);
 		return NULL;
 	}
 	asize = adjust(size);
@@ -943,7 +1074,7 @@ void *heap_realloc(struct heap *h, void *p, size_t size, uintptr_t caller)
 	if (!q)
 		return NULL;
 	__builtin_memcpy(q, p, old < size ? old : size);
-	release(h, b);
+	release(h, b, caller);
 	return q;
 }
 
@@ -967,6 +1098,7 @@ void *heap_alloc_aligned(struct heap *h, size_t size, size_t align)
 		return heap_alloc(h, size);
 	if (!asize || align > HEAP_MAX_ALIGN || (align & (align - 1)) != 0)
 		return NULL;
+	settle(h);
 	need = asize + (uint32_t)align + HEAP_ALIGN;
 	b = take_block(h, need);
 	if (!b)
@@ -1019,6 +1151,8 @@ static size_t largest_free(const struct heap *h)
 		;
 	if (w >= 0 && size_of(h->quick[w]) > best)
 		best = size_of(h->quick[w]);
+	if (h->deferred && size_of(h->deferred) > best)
+		best = size_of(h->deferred);
 	for (w = HEAP_CLASS_WORDS - 1; w >= 0 && !h->nonempty[w]; w--)
 		;
 	if (w < 0)
@@ -1040,11 +1174,15 @@ void heap_get_stats(const struct heap *h, struct heap_stats *s)
 	s->payload_bytes = h->payload_bytes;
 	s->peak_payload = h->peak_payload;
 	s->block_bytes = h->block_bytes;
-	s->free_bytes = h->listed_bytes + h->quick_bytes + (w ? size_of(w) : 0);
+	const struct heap_block *d = h->deferred;
+
+	s->free_bytes = h->listed_bytes + h->quick_bytes +
+			(w ? size_of(w) : 0) + (d ? size_of(d) : 0);
 	s->largest_free = largest_free(h);
 	s->alloc_blocks = h->alloc_blocks;
-	s->free_blocks = h->listed_blocks + h->quick_blocks + (w ? 1 : 0);
-	s->quick_blocks = h->quick_blocks;
+	s->free_blocks =
+	    h->listed_blocks + h->quick_blocks + (w ? 1 : 0) + (d ? 1 : 0);
+	s->quick_blocks = h->quick_blocks + (d ? 1 : 0);
 	s->grows = h->grows;
 	s->shrinks = h->shrinks;
 	s->grow_failures = h->grow_failures;
@@ -1119,6 +1257,8 @@ struct heap_tally {
 	uint32_t alloc_blocks, free_blocks, quick_blocks;
 	uintptr_t addr_sum, addr_sq_sum;   /* checksums of free blocks' and */
 	uintptr_t quick_sum, quick_sq_sum; /* cached blocks' addresses */
+	size_t deferred_bytes;		   /* the deferred block, if seen */
+	uint32_t deferred_blocks;
 };
 
 /* Writes "heap: <message>" into err (if given) and returns false. */
@@ -1150,11 +1290,20 @@ static void tally_quick(struct heap_tally *t, const struct heap_block *b)
 }
 
 /* An allocated or cached block of the address-order walk. */
-static bool check_alloc(const struct heap_block *b, struct heap_tally *t,
-			char *err, size_t len)
+static bool check_alloc(const struct heap *h, const struct heap_block *b,
+			struct heap_tally *t, char *err, size_t len)
 {
 	const struct heap_tag *f = footer_of(b);
 
+	if (b == h->deferred) { /* no footer, neighbours untouched */
+		if (!is_quick(b) || size_of(b) > HEAP_QUICK_MAX ||
+		    slack_of(b) > capacity_of(b))
+			return bad(err, len, "deferred block %p of %u bytes",
+				   (void *)b, size_of(b));
+		t->deferred_blocks++;
+		t->deferred_bytes += size_of(b);
+		return true;
+	}
 	if (is_quick(b)) {
 		if (size_of(b) > HEAP_QUICK_MAX || slack_of(b) != 0 ||
 		    !tag_ok(f, addr_of(b)) || f->word != size_of(b))
@@ -1188,12 +1337,13 @@ static bool check_block(const struct heap *h, const struct heap_block *b,
 	if (prev_is_alloc(b) != prev_alloc)
 		return bad(err, len, "wrong PREV_ALLOC bit in block %p",
 			   (void *)b);
-	if (is_unused(b) && *prev_unused)
+	/* The deferred block alone may touch free ones: it looks allocated. */
+	if (is_unused(b) && b != h->deferred && *prev_unused)
 		return bad(err, len, "free or cached block %p follows one",
 			   (void *)b);
-	*prev_unused = is_unused(b);
+	*prev_unused = is_unused(b) && b != h->deferred;
 	if (is_alloc(b))
-		return check_alloc(b, t, err, len);
+		return check_alloc(h, b, t, err, len);
 	f = footer_of(b);
 	if (!tag_ok(f, addr_of(b)) || f->word != size_of(b))
 		return bad(err, len, "footer does not match block %p",
@@ -1215,7 +1365,7 @@ static bool check_blocks(const struct heap *h, struct heap_tally *t, char *err,
 		if (!check_block(h, at(a), prev_alloc, &prev_unused, t, err,
 				 len))
 			return false;
-		prev_alloc = !is_unused(at(a));
+		prev_alloc = !is_unused(at(a)) || at(a) == h->deferred;
 		a += size_of(at(a));
 	}
 	if (a != limit || !header_sane(h, at(a)) || size_of(at(a)) != 0 ||
@@ -1345,8 +1495,11 @@ static bool check_stats(const struct heap *h, const struct heap_tally *t,
 	if (t->payload != h->payload_bytes)
 		return bad(err, len, "payload %zu bytes; stats say %zu",
 			   t->payload, h->payload_bytes);
+	if (t->deferred_blocks != (h->deferred ? 1u : 0u))
+		return bad(err, len, "deferred block %p not found in the heap",
+			   (void *)h->deferred);
 	if (size && size != t->alloc_bytes + t->free_bytes + t->quick_bytes +
-				HEAP_OVERHEAD)
+				t->deferred_bytes + HEAP_OVERHEAD)
 		return bad(err, len, "blocks do not add up to the heap size");
 	if (h->high_water < size || h->peak_payload < h->payload_bytes)
 		return bad(err, len, "a high-water mark is below its value");

@@ -211,6 +211,8 @@ struct heap {
 	uint32_t quick_count[HEAP_QUICK_CLASSES];
 	uint32_t quick_blocks;
 	size_t quick_bytes;
+	struct heap_block *deferred; /* a freed block not merged yet, or NULL */
+	uintptr_t deferred_caller;   /* who freed it */
 	/* Incremental statistics; heap_check() recomputes and compares them. */
 	size_t payload_bytes;
 	size_t peak_payload;
