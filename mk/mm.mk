@@ -5,7 +5,7 @@
 #   gen-traces  writes a deterministic set of demanding .rep traces
 
 # The heap's files (heap_internal.h says which part each holds).
-HEAP_SRCS := mm/heap.c mm/heap_fit.c mm/heap_quick.c \
+HEAP_SRCS := mm/heap_core.c mm/heap_fit.c mm/heap_quick.c \
              mm/heap_stats.c mm/heap_check.c
 
 HOST_SUITES += mm

@@ -195,7 +195,7 @@ struct heap_ops {
 	void (*shrink)(void *ctx, uintptr_t new_end);
 };
 
-struct heap_block; /* private: see heap.c */
+struct heap_block; /* private: see heap_internal.h */
 
 struct heap {
 	uintptr_t start;

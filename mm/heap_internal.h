@@ -2,7 +2,7 @@
  * heap_internal.h: what the heap's files share, private to mm/heap*.c.
  *
  * The allocator (heap.h describes it whole) is split along its seams:
- *   heap.c        growing and trimming, coalescing, placing, the entry
+ *   heap_core.c   growing and trimming, coalescing, placing, the entry
  *                 points (alloc, free, realloc, aligned alloc, init) and
  *                 the checks of a caller's pointer;
  *   heap_lists.h  the segregated explicit free lists and the wilderness
@@ -318,7 +318,7 @@ header_sane(const struct heap *h, const struct heap_block *b)
 /* heap_fit.c */
 uint32_t heap_next_class(const struct heap *h, uint32_t c);
 struct heap_block *heap_find_fit(struct heap *h, uint32_t asize);
-/* heap.c */
+/* heap_core.c */
 void heap_make_free(struct heap *h, struct heap_block *b, uint32_t size);
 bool heap_prev_sane(const struct heap *h, const struct heap_block *b);
 /* heap_quick.c */

@@ -2,7 +2,7 @@
  * kheap — the kernel heap: kmalloc, kfree, kcalloc, krealloc,
  * kmalloc_aligned.
  *
- * The allocator itself is mm/heap.c (pure, host-tested: boundary tags,
+ * The allocator itself is mm/heap*.c (pure, host-tested: boundary tags,
  * segregated explicit free lists, split and coalesce; see its header).
  * This file gives it memory: the heap lives in the fixed kernel range
  * [VM_HEAP_BASE, VM_HEAP_LIMIT) and grows by mapping fresh frames at its end;

@@ -1,5 +1,5 @@
 /*
- * heap: segregated fit with boundary tags, the core.  See heap.h for the
+ * heap_core: segregated fit with boundary tags, the core.  See heap.h for the
  * layout and the policies, heap_internal.h for how the files divide it;
  * this file names, at each step, the rule of CS:APP 9.9
  * (004_b0ae9d4f0844a55a.txt) it implements.
