@@ -128,6 +128,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The calling convention of the two hot entry points: on 32-bit x86,
+ * arguments in registers (regparm) instead of on the stack, which saves a
+ * dozen instructions a kmalloc/kfree pair; elsewhere the usual one.
+ */
+#if defined(__i386__)
+#define HEAP_FASTCALL __attribute__((regparm(3)))
+#else
+#define HEAP_FASTCALL
+#endif
+
 /* Payload alignment and block-size granularity. */
 #define HEAP_ALIGN 16u
 /* The heap grows and shrinks in whole pages. */
@@ -279,7 +290,7 @@ void heap_set_trim(struct heap *h, uint32_t pages);
  * A 16-byte-aligned block of at least `size` bytes, or NULL when the heap
  * cannot grow (or size > HEAP_MAX_REQUEST).  size 0 gives a minimal block.
  */
-void *heap_alloc(struct heap *h, size_t size);
+HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size);
 
 /*
  * A block of at least `size` bytes whose address is a multiple of align (a
@@ -293,7 +304,7 @@ void *heap_alloc_aligned(struct heap *h, size_t size, size_t align);
  * (kfree passes __builtin_return_address(0)); a foreign pointer, a double
  * free or a corrupted header is kfatal, naming the block and the caller.
  */
-void heap_free(struct heap *h, void *p, uintptr_t caller);
+HEAP_FASTCALL void heap_free(struct heap *h, void *p, uintptr_t caller);
 
 /*
  * C's realloc: p NULL is heap_alloc(size); size 0 frees p and returns NULL.

@@ -212,7 +212,7 @@ release(struct heap *h, struct heap_block *b, uintptr_t caller)
 			return;
 		}
 		if (!could_trim(h, b, n)) {
-			account_free(h, b);
+			/* Still counted as allocated: see heap_quick.c. */
 			flip_flags(&b->hdr, HDR_QUICK); /* tag stays valid */
 			h->deferred = b;
 			h->deferred_caller = caller;
@@ -311,7 +311,7 @@ static struct heap_block *take_block(struct heap *h, uint32_t asize)
 	return b ? b : extend(h, asize);
 }
 
-void *heap_alloc(struct heap *h, size_t size)
+HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size)
 {
 	uint32_t asize = adjust(size);
 	struct heap_block *b;
@@ -319,19 +319,27 @@ void *heap_alloc(struct heap *h, size_t size)
 	if (!asize)
 		return NULL;
 	if ((b = h->deferred) != NULL) {
-		if (size_of(b) == asize && tag_ok(&b->hdr, addr_of(b))) {
-			/* The fast path: the block freed last, back as is. */
+		if (size_of(b) == asize) {
+			/*
+			 * The fast path: the block freed last, back as is.
+			 * Its tag is not checked here: the updates below
+			 * flip bits and never recompute it, so a header
+			 * damaged since the free stays damaged and the
+			 * block's next free (or its neighbour's) reports it.
+			 */
+			uint32_t old = slack_of(b);
+			uint32_t slack = asize - HEAP_TAG_SIZE - (uint32_t)size;
+
 			h->deferred = NULL;
 			flip_flags(&b->hdr, HDR_QUICK);
-			swap_slack(&b->hdr,
-				   asize - HEAP_TAG_SIZE - (uint32_t)size);
-			account_alloc(h, b, size);
+			if (slack != old)
+				swap_slack(&b->hdr, slack);
+			/* It stayed counted: only its payload changes. */
+			h->payload_bytes = h->payload_bytes + old - slack;
+			if (h->payload_bytes > h->peak_payload)
+				h->peak_payload = h->payload_bytes;
 			return payload_of(b);
 		}
-		if (!tag_ok(&b->hdr, addr_of(b)))
-			kfatal("heap: deferred block %p corrupted (written "
-			       "after free?)",
-			       payload_of(b));
 		settle(h);
 	}
 	if (asize <= HEAP_QUICK_MAX && (b = heap_quick_pop(h, asize))) {
@@ -373,12 +381,13 @@ checked_self(const struct heap *h, const void *p, uintptr_t caller,
 	uintptr_t a = (uintptr_t)p;
 	struct heap_block *b = at(a - HEAP_TAG_SIZE);
 
-	if (h->end == h->start || a < h->start + HEAP_PAD + HEAP_TAG_SIZE ||
+	/* An empty heap (end == start) fails this too. */
+	if (a < h->start + HEAP_PAD + HEAP_TAG_SIZE ||
 	    a >= h->end - HEAP_EPILOGUE)
 		HEAP_FATAL(op, "pointer outside the heap", p, caller);
 	if (a % HEAP_ALIGN)
 		HEAP_FATAL(op, "misaligned pointer", p, caller);
-	if (!header_sane(h, b) || size_of(b) == 0)
+	if (!header_sane(h, b)) /* size 0 fails: b is below the epilogue */
 		HEAP_FATAL(op, "bad header (corrupted, or not a block start)",
 			   p, caller);
 	if (!is_alloc(b) || (b->hdr.word & HDR_QUICK))
@@ -403,7 +412,7 @@ static struct heap_block *checked_block(const struct heap *h, const void *p,
 	return b;
 }
 
-void heap_free(struct heap *h, void *p, uintptr_t caller)
+HEAP_FASTCALL void heap_free(struct heap *h, void *p, uintptr_t caller)
 {
 	if (p)
 		release(h, checked_self(h, p, caller, "free"), caller);

@@ -9,8 +9,11 @@
  *  - the deferred block, at most one, is marked HDR_ALLOC | HDR_QUICK but
  *    has no footer and its neighbours are untouched; it is settled (merged)
  *    before any other change to the heap, so it never outlives one call;
- *  - cached and deferred blocks are already unaccounted: the statistics
- *    count them as free.
+ *  - cached blocks are unaccounted (the counters count them as free); the
+ *    deferred block is still counted as allocated in payload_bytes,
+ *    block_bytes and alloc_blocks until it is settled, so that taking it
+ *    back costs one payload adjustment; heap_get_stats() and heap_check()
+ *    take it out of those figures.
  */
 
 #include "mm/heap_lists.h"
@@ -120,7 +123,12 @@ void heap_settle_deferred(struct heap *h)
 {
 	struct heap_block *d = h->deferred;
 
+	if (!tag_ok(&d->hdr, addr_of(d)))
+		kfatal("heap: deferred block %p corrupted (written after "
+		       "free?), freed by %p",
+		       payload_of(d), (void *)h->deferred_caller);
 	check_prev(h, d, h->deferred_caller, "free");
+	account_free(h, d);
 	h->deferred = NULL;
 	heap_make_free(h, d, size_of(d));
 }

@@ -40,15 +40,18 @@ void heap_get_stats(const struct heap *h, struct heap_stats *s)
 
 	s->heap_size = h->end - h->start;
 	s->high_water = h->high_water;
-	s->payload_bytes = h->payload_bytes;
-	s->peak_payload = h->peak_payload;
-	s->block_bytes = h->block_bytes;
 	const struct heap_block *d = h->deferred;
+
+	/* The deferred block is still counted as allocated: take it out. */
+	s->payload_bytes =
+	    h->payload_bytes - (d ? capacity_of(d) - slack_of(d) : 0);
+	s->peak_payload = h->peak_payload;
+	s->block_bytes = h->block_bytes - (d ? size_of(d) : 0);
 
 	s->free_bytes = h->listed_bytes + h->quick_bytes +
 			(w ? size_of(w) : 0) + (d ? size_of(d) : 0);
 	s->largest_free = largest_free(h);
-	s->alloc_blocks = h->alloc_blocks;
+	s->alloc_blocks = h->alloc_blocks - (d ? 1 : 0);
 	s->free_blocks =
 	    h->listed_blocks + h->quick_blocks + (w ? 1 : 0) + (d ? 1 : 0);
 	s->quick_blocks = h->quick_blocks + (d ? 1 : 0);

@@ -915,8 +915,10 @@ class HeapCheck:
 
     def stats(self):
         h = self.h
+        # The deferred block is still counted as allocated (heap_quick.c).
         alloc = [(s, sl) for a, s, w, sl in self.blocks
-                 if w & HDR_ALLOC and not w & HDR_QUICK]
+                 if w & HDR_ALLOC and (not w & HDR_QUICK
+                                       or a == int(h["deferred"]))]
         listed_bytes = sum(read_u32(a) & ~HDR_FLAGS for a in self.listed)
         for name, have in (
                 ("alloc_blocks", len(alloc)),
