@@ -214,7 +214,8 @@ struct heap {
 	struct heap_ops ops;
 	enum heap_fit fit;
 	uint32_t trim_pages;
-	bool keep_pages; /* set while flushing to make room: no shrinking */
+	uintptr_t trim_span; /* trim_pages pages; UINTPTR_MAX without shrink */
+	bool keep_pages;     /* set while flushing to make room: no shrinking */
 	struct heap_block *lists[HEAP_NCLASSES];
 	struct heap_block *rover[HEAP_NCLASSES]; /* next fit only */
 	uint32_t nonempty[HEAP_CLASS_WORDS];	 /* bit c: lists[c] != NULL */

@@ -196,32 +196,47 @@ static uint32_t adjust(size_t req)
  * real.  Any deferred block is settled first, so that b sees its
  * neighbours as they are.
  */
+/* Frees b for real, after checking the free block before it. */
+static inline void free_now(struct heap *h, struct heap_block *b,
+			    uintptr_t caller)
+{
+	check_prev(h, b, caller, "free");
+	account_free(h, b);
+	heap_make_free(h, b, size_of(b));
+}
+
+/* A small block that is not deferred: cached if it can be, else freed. */
+static __attribute__((noinline)) void
+release_small(struct heap *h, struct heap_block *b, uintptr_t caller)
+{
+	if (prev_is_alloc(b) && !is_unused(next_of(b))) {
+		account_free(h, b);
+		if (!heap_quick_push(h, b))
+			heap_make_free(h, b, size_of(b));
+		return;
+	}
+	free_now(h, b, caller);
+}
+
 static inline __attribute__((always_inline)) void
 release(struct heap *h, struct heap_block *b, uintptr_t caller)
 {
-	uint32_t size = size_of(b);
 	struct heap_block *n;
 
 	settle(h);
-	n = next_of(b);
-	if (size <= HEAP_QUICK_MAX) {
-		if (prev_is_alloc(b) && !is_unused(n)) {
-			account_free(h, b);
-			if (!heap_quick_push(h, b))
-				heap_make_free(h, b, size);
-			return;
-		}
-		if (!could_trim(h, b, n)) {
-			/* Still counted as allocated: see heap_quick.c. */
-			flip_flags(&b->hdr, HDR_QUICK); /* tag stays valid */
-			h->deferred = b;
-			h->deferred_caller = caller;
-			return;
-		}
+	if (size_of(b) > HEAP_QUICK_MAX) {
+		free_now(h, b, caller);
+		return;
 	}
-	check_prev(h, b, caller, "free");
-	account_free(h, b);
-	heap_make_free(h, b, size);
+	n = next_of(b);
+	if ((!prev_is_alloc(b) || is_unused(n)) && !could_trim(h, b, n)) {
+		/* Deferred; still counted as allocated (heap_quick.c). */
+		flip_flags(&b->hdr, HDR_QUICK); /* tag stays valid */
+		h->deferred = b;
+		h->deferred_caller = caller;
+		return;
+	}
+	release_small(h, b, caller);
 }
 
 /*
@@ -311,37 +326,13 @@ static struct heap_block *take_block(struct heap *h, uint32_t asize)
 	return b ? b : extend(h, asize);
 }
 
-HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size)
+/* Every allocation but the deferred block's return. */
+static __attribute__((noinline)) void *alloc_slow(struct heap *h, size_t size,
+						  uint32_t asize)
 {
-	uint32_t asize = adjust(size);
 	struct heap_block *b;
 
-	if (!asize)
-		return NULL;
-	if ((b = h->deferred) != NULL) {
-		if (size_of(b) == asize) {
-			/*
-			 * The fast path: the block freed last, back as is.
-			 * Its tag is not checked here: the updates below
-			 * flip bits and never recompute it, so a header
-			 * damaged since the free stays damaged and the
-			 * block's next free (or its neighbour's) reports it.
-			 */
-			uint32_t old = slack_of(b);
-			uint32_t slack = asize - HEAP_TAG_SIZE - (uint32_t)size;
-
-			h->deferred = NULL;
-			flip_flags(&b->hdr, HDR_QUICK);
-			if (slack != old)
-				swap_slack(&b->hdr, slack);
-			/* It stayed counted: only its payload changes. */
-			h->payload_bytes = h->payload_bytes + old - slack;
-			if (h->payload_bytes > h->peak_payload)
-				h->peak_payload = h->payload_bytes;
-			return payload_of(b);
-		}
-		settle(h);
-	}
+	settle(h);
 	if (asize <= HEAP_QUICK_MAX && (b = heap_quick_pop(h, asize))) {
 		set_alloc(b, asize, prev_is_alloc(b),
 			  asize - HEAP_TAG_SIZE - (uint32_t)size);
@@ -351,6 +342,32 @@ HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size)
 	if (!(b = take_block(h, asize)))
 		return NULL;
 	return payload_of(place_new(h, b, asize, size));
+}
+
+HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size)
+{
+	uint32_t asize = adjust(size), old, slack;
+	struct heap_block *b = h->deferred;
+
+	if (!b || size_of(b) != asize || !asize)
+		return asize ? alloc_slow(h, size, asize) : NULL;
+	/*
+	 * The fast path: the block freed last, back as is.  Its tag is not
+	 * checked here: the updates below flip bits and never recompute it,
+	 * so a header damaged since the free stays damaged and the block's
+	 * next free (or its neighbour's) reports it.
+	 */
+	old = slack_of(b);
+	slack = asize - HEAP_TAG_SIZE - (uint32_t)size;
+	h->deferred = NULL;
+	flip_flags(&b->hdr, HDR_QUICK);
+	if (slack != old)
+		swap_slack(&b->hdr, slack);
+	/* It stayed counted: only its payload changes. */
+	h->payload_bytes = h->payload_bytes + old - slack;
+	if (h->payload_bytes > h->peak_payload)
+		h->peak_payload = h->payload_bytes;
+	return payload_of(b);
 }
 
 /* ------------------------------------------------- checking pointers --- */
@@ -374,9 +391,9 @@ bool heap_prev_sane(const struct heap *h, const struct heap_block *b)
  * range, aligned, a valid allocated header, sane neighbours.  Any failure is
  * a broken invariant (a foreign pointer, a double free, an overflow).
  */
-static inline __attribute__((always_inline)) struct heap_block *
-checked_self(const struct heap *h, const void *p, uintptr_t caller,
-	     const char *op)
+static __attribute__((noinline, cold, noreturn)) void
+pointer_fatal(const struct heap *h, const void *p, uintptr_t caller,
+	      const char *op)
 {
 	uintptr_t a = (uintptr_t)p;
 	struct heap_block *b = at(a - HEAP_TAG_SIZE);
@@ -393,9 +410,38 @@ checked_self(const struct heap *h, const void *p, uintptr_t caller,
 	if (!is_alloc(b) || (b->hdr.word & HDR_QUICK))
 		HEAP_FATAL(op, "double free (block is already free)", p,
 			   caller);
-	if (!header_sane(h, next_of(b)) || !prev_is_alloc(next_of(b)))
-		HEAP_FATAL(op, "next header corrupted (overflow from block?)",
-			   p, caller);
+	HEAP_FATAL(op, "next header corrupted (overflow from block?)", p,
+		   caller);
+}
+
+/*
+ * The same tests as pointer_fatal, which says which one failed, written as
+ * one chain for the fast path: in range, aligned, a sane allocated header
+ * (its size first, so that its successor is read only inside the heap),
+ * and a sane successor whose PREV_ALLOC bit is set.
+ */
+static inline __attribute__((always_inline)) struct heap_block *
+checked_self(const struct heap *h, const void *p, uintptr_t caller,
+	     const char *op)
+{
+	uintptr_t a = (uintptr_t)p, limit = h->end - HEAP_EPILOGUE;
+	struct heap_block *b = at(a - HEAP_TAG_SIZE), *n;
+	uint32_t size, nsize;
+
+	if (a < h->start + HEAP_PAD + HEAP_TAG_SIZE || a >= limit ||
+	    a % HEAP_ALIGN)
+		pointer_fatal(h, p, caller, op);
+	size = size_of(b);
+	if (size < HEAP_MIN_BLOCK || size > limit - addr_of(b) ||
+	    (b->hdr.word & (HDR_ALLOC | HDR_QUICK)) != HDR_ALLOC ||
+	    !tag_ok(&b->hdr, addr_of(b)))
+		pointer_fatal(h, p, caller, op);
+	n = at(addr_of(b) + size);
+	nsize = size_of(n);
+	if (!tag_ok(&n->hdr, addr_of(n)) || !prev_is_alloc(n) ||
+	    (nsize == 0 ? addr_of(n) != limit || !is_alloc(n)
+			: nsize < HEAP_MIN_BLOCK || nsize > limit - addr_of(n)))
+		pointer_fatal(h, p, caller, op);
 	return b;
 }
 
@@ -563,10 +609,12 @@ void heap_init(struct heap *h, uintptr_t start, const struct heap_ops *ops,
 	h->end = start;
 	h->ops = *ops;
 	h->fit = fit;
-	h->trim_pages = HEAP_TRIM_PAGES_DEFAULT;
+	heap_set_trim(h, HEAP_TRIM_PAGES_DEFAULT);
 }
 
 void heap_set_trim(struct heap *h, uint32_t pages)
 {
 	h->trim_pages = pages ? pages : 1;
+	h->trim_span = h->ops.shrink ? (uintptr_t)h->trim_pages * HEAP_PAGE_SIZE
+				     : UINTPTR_MAX;
 }

@@ -360,8 +360,7 @@ static inline bool could_trim(const struct heap *h, const struct heap_block *b,
 	    (!is_unused(n) || addr_of(n) + size_of(n) != limit))
 		return false;
 	from = prev_is_alloc(b) ? addr_of(b) : addr_of(prev_of(b));
-	return h->ops.shrink && h->end - from + HEAP_PAD >=
-				    (uintptr_t)h->trim_pages * HEAP_PAGE_SIZE;
+	return h->end - from + HEAP_PAD >= h->trim_span;
 }
 
 #endif

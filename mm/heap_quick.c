@@ -124,9 +124,9 @@ void heap_settle_deferred(struct heap *h)
 	struct heap_block *d = h->deferred;
 
 	if (!tag_ok(&d->hdr, addr_of(d)))
-		kfatal("heap: deferred block %p corrupted (written after "
-		       "free?), freed by %p",
-		       payload_of(d), (void *)h->deferred_caller);
+		HEAP_FATAL("free",
+			   "deferred block corrupted (written after free?)",
+			   payload_of(d), h->deferred_caller);
 	check_prev(h, d, h->deferred_caller, "free");
 	account_free(h, d);
 	h->deferred = NULL;
