@@ -349,7 +349,8 @@ HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size)
 	uint32_t asize = adjust(size), old, slack;
 	struct heap_block *b = h->deferred;
 
-	if (!b || size_of(b) != asize || !asize)
+	/* size_of(b) is never 0, so a request too large fails here too. */
+	if (!b || size_of(b) != asize)
 		return asize ? alloc_slow(h, size, asize) : NULL;
 	/*
 	 * The fast path: the block freed last, back as is.  Its tag is not
@@ -418,7 +419,11 @@ pointer_fatal(const struct heap *h, const void *p, uintptr_t caller,
  * The same tests as pointer_fatal, which says which one failed, written as
  * one chain for the fast path: in range, aligned, a sane allocated header
  * (its size first, so that its successor is read only inside the heap),
- * and a sane successor whose PREV_ALLOC bit is set.
+ * and a successor whose tag is valid and whose PREV_ALLOC bit is set.  The
+ * successor's size is not checked against the heap's bounds: its tag
+ * covers it, so an overflow into it fails the tag all the same (but for
+ * the 2^-20 chance every tag has), and only a corrupted header is at issue
+ * here; heap_check() still checks every size.
  */
 static inline __attribute__((always_inline)) struct heap_block *
 checked_self(const struct heap *h, const void *p, uintptr_t caller,
@@ -426,7 +431,7 @@ checked_self(const struct heap *h, const void *p, uintptr_t caller,
 {
 	uintptr_t a = (uintptr_t)p, limit = h->end - HEAP_EPILOGUE;
 	struct heap_block *b = at(a - HEAP_TAG_SIZE), *n;
-	uint32_t size, nsize;
+	uint32_t size;
 
 	if (a < h->start + HEAP_PAD + HEAP_TAG_SIZE || a >= limit ||
 	    a % HEAP_ALIGN)
@@ -437,10 +442,7 @@ checked_self(const struct heap *h, const void *p, uintptr_t caller,
 	    !tag_ok(&b->hdr, addr_of(b)))
 		pointer_fatal(h, p, caller, op);
 	n = at(addr_of(b) + size);
-	nsize = size_of(n);
-	if (!tag_ok(&n->hdr, addr_of(n)) || !prev_is_alloc(n) ||
-	    (nsize == 0 ? addr_of(n) != limit || !is_alloc(n)
-			: nsize < HEAP_MIN_BLOCK || nsize > limit - addr_of(n)))
+	if (!tag_ok(&n->hdr, addr_of(n)) || !prev_is_alloc(n))
 		pointer_fatal(h, p, caller, op);
 	return b;
 }

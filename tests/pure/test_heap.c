@@ -745,6 +745,27 @@ KTEST(heap, deferred_free_hands_the_same_block_back)
 	expect_empty(h);
 }
 
+/*
+ * The same for the last block, whose successor is the epilogue: free
+ * checks the successor's tag (not its size), and an overflow fails it.
+ */
+KTEST(heap, overflow_into_the_epilogue_is_fatal)
+{
+	struct heap *h = setup(HEAP_FIT_DEFAULT);
+	uint8_t *g = heap_alloc(h, 1000), *a = heap_alloc(h, 40);
+	uint8_t saved[HEAP_TAG_SIZE];
+
+	KASSERT_TRUE((uintptr_t)a + 40 + HEAP_TAG_SIZE == tm.end);
+	__builtin_memcpy(saved, a + 40, HEAP_TAG_SIZE);
+	__builtin_memset(a, 0x5A, 40 + 1); /* 1 byte too many */
+	expect_fatal(do_free, h, a, "next header corrupted");
+	__builtin_memcpy(a + 40, saved, HEAP_TAG_SIZE);
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, a, TEST_CALLER);
+	heap_free(h, g, TEST_CALLER);
+	expect_empty(h);
+}
+
 /* heap_check notices a broken footer and a broken free-list link. */
 KTEST(heap, check_finds_broken_footers_and_links)
 {
