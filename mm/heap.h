@@ -106,14 +106,16 @@
  *
  * Measured with tools/heap-trace over tools/gen-traces' ten traces, mean
  * peak utilisation over seeds 1-5 (libc malloc on the same traces: 73.5%):
- *   first 91.1%   next 91.2%   best 91.1%
- * and on the host test's million random operations (sizes 0..64 KiB):
- *   first 69.8%   next 73.4%   best 72.7%
+ *   first 91.0%   next 91.1%   best 91.2%
+ * and on the host test's random operations (sizes 0..64 KiB):
+ *   first 73.6%   next 72.0%   best 72.8%
+ * (before the deferred block: 91.1 / 91.2 / 91.1 and 69.8 / 73.4 / 72.7;
+ * the random run moves by a few points with any change of layout).
  * Throughput differs by less than the noise (about 3-4e7 operations a
  * second on the build machine for all three).  The default is best fit: as
- * good as the others on the traces, three points better than first fit on
- * the random run, and without next fit's per-class rovers, whose edge is
- * within the noise and which the studies CS:APP cites find worse in general.
+ * good as the others on the traces, within a point of the best on the
+ * random run, and without next fit's per-class rovers, which the studies
+ * CS:APP cites find worse in general.
  *
  * Cost (guest instructions, make bench): a kmalloc/kfree pair of 16 or 256
  * bytes that reuses the deferred block takes 189 / 194 (it was 744 / 613
