@@ -23,7 +23,9 @@ FUZZ_NAMES   := heap frame_pool memmap options fmt mlfq cpio elf \
                 $(if $(wildcard lib/lineedit.h lib/lineedit.c),lineedit)
 
 # The pure sources each target links: the files the kernel compiles.
-FUZZ_SRCS_heap       := mm/heap.c lib/fmt.c
+FUZZ_SRCS_heap       := mm/heap_core.c mm/heap_fit.c \
+                        mm/heap_quick.c mm/heap_stats.c mm/heap_check.c \
+                        lib/fmt.c
 FUZZ_SRCS_frame_pool := mm/frame_pool.c lib/bitmap.c lib/fmt.c
 FUZZ_SRCS_memmap     := mm/memmap.c
 FUZZ_SRCS_options    := lib/options.c lib/fmt.c

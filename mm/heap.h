@@ -7,7 +7,9 @@
  * alignment, boundary tags, explicit free lists, LIFO order.  The kernel's
  * kmalloc/kfree/krealloc are thin glue over heap_alloc/heap_free/
  * heap_realloc; the host tool tools/heap-trace replays malloc-lab traces
- * through this same file.
+ * through these same files.  The code is split along its seams (blocks and
+ * tags, free lists, placement, quick lists, statistics, checker):
+ * mm/heap_internal.h says which file holds what.
  *
  * Memory.  The heap owns the virtual range [start, end).  It starts empty
  * (end == start) and asks ops->grow(ctx, new_end) for more, whole 4 KiB pages
@@ -77,6 +79,16 @@
  * as well was tried and dropped: it pins the heap in pieces (peak
  * utilisation 0.72 -> 0.58 on tests/host's random run).
  *
+ * The deferred block.  A freed small block that does have a free
+ * neighbour is not merged at once either, but only one such block, and
+ * only until the next call: it stays as it is (marked QUICK, so a second
+ * free of it is a double free) and a request of its exact size gets it
+ * back unchanged; any other call first merges it.  So the commonest
+ * pattern, kmalloc and kfree of one size in turn, neither splits nor
+ * merges, while the heap's layout between calls is what immediate merging
+ * gives.  A free whose merge could give pages back is never deferred.
+ * Statistics count it as a free (cached) block.
+ *
  * Placement (heap_init's `fit`, the kernel's heap.fit=first|next|best).
  * Blocks are searched first in the request's own class, then in the first
  * non-empty larger class, then the wilderness is used, then it is grown:
@@ -94,26 +106,39 @@
  *
  * Measured with tools/heap-trace over tools/gen-traces' ten traces, mean
  * peak utilisation over seeds 1-5 (libc malloc on the same traces: 73.5%):
- *   first 91.1%   next 91.2%   best 91.1%
- * and on the host test's million random operations (sizes 0..64 KiB):
- *   first 69.8%   next 73.4%   best 72.7%
+ *   first 91.0%   next 91.1%   best 91.2%
+ * and on the host test's random operations (sizes 0..64 KiB):
+ *   first 73.6%   next 72.0%   best 72.8%
+ * (before the deferred block: 91.1 / 91.2 / 91.1 and 69.8 / 73.4 / 72.7;
+ * the random run moves by a few points with any change of layout).
  * Throughput differs by less than the noise (about 3-4e7 operations a
  * second on the build machine for all three).  The default is best fit: as
- * good as the others on the traces, three points better than first fit on
- * the random run, and without next fit's per-class rovers, whose edge is
- * within the noise and which the studies CS:APP cites find worse in general.
+ * good as the others on the traces, within a point of the best on the
+ * random run, and without next fit's per-class rovers, which the studies
+ * CS:APP cites find worse in general.
  *
- * Cost: a kmalloc/kfree pair of 16 or 256 bytes takes about 290
- * instructions (x86-64; 310 as i486 code) when the freed block lies between
- * live ones and goes through a quick list, and 570-720 when every pair
- * splits a free block and merges it back; about 40% of it is the integrity
- * checks (counted with valgrind --tool=callgrind over a loop of pairs).
+ * Cost (guest instructions, make bench): a kmalloc/kfree pair of 16 or 256
+ * bytes that reuses the deferred block takes 189 / 194 (it was 744 / 613
+ * when every pair split a free block and merged it back): 33 in the
+ * kmalloc/kfree glue (interrupts off and on, calls), 46 in heap_alloc and
+ * 105-110 in heap_free, of which about 45 are the pointer checks (bounds,
+ * alignment, flags, and two tags: the block's own and its successor's),
+ * 15 the test for a possible trim, the rest the deferral and the calls.  The
+ * hot paths never recompute a tag to flip a flag or change the slack: the tag
+ * is an XOR of the word's bits, so flipping bits in the word and the same bits
+ * in the check word keeps it valid, and a damaged tag stays damaged.
  *
  * Integrity.  heap_free and heap_realloc check, before changing anything,
  * that the pointer lies inside the heap, is 16-byte aligned, sits after a
- * valid header of an allocated block, and that the neighbours' tags are
- * valid; otherwise kfatal("heap: ... block %p ... caller %p") names the
- * problem, the block and the caller's return address.  A freed header is
+ * valid header of an allocated block, and that its successor's tag is
+ * valid (with PREV_ALLOC set); the free block before it is checked (footer
+ * and header) before the two merge, at once or when a deferred block is
+ * settled, which also checks the deferred block's own header.  Otherwise
+ * kfatal("heap: ... block %p ... caller %p") names the problem, the block
+ * and the caller's return address (for a deferred block, the caller that
+ * freed it).  The deferred block handed back unchanged is not checked: its
+ * header is only ever updated by flipping bits, so damage stays and its
+ * next free reports it.  A freed header is
  * marked free (or QUICK) before it can be merged away, so freeing it again
  * is reported as a double free even once it lies inside a neighbour.
  * heap_check() verifies every invariant of the whole heap.
@@ -127,6 +152,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * The calling convention of the two hot entry points: on 32-bit x86,
+ * arguments in registers (regparm) instead of on the stack, which saves a
+ * dozen instructions a kmalloc/kfree pair; elsewhere the usual one.
+ */
+#if defined(__i386__)
+#define HEAP_FASTCALL __attribute__((regparm(3)))
+#else
+#define HEAP_FASTCALL
+#endif
 
 /* Payload alignment and block-size granularity. */
 #define HEAP_ALIGN 16u
@@ -195,7 +231,7 @@ struct heap_ops {
 	void (*shrink)(void *ctx, uintptr_t new_end);
 };
 
-struct heap_block; /* private: see heap.c */
+struct heap_block; /* private: see heap_internal.h */
 
 struct heap {
 	uintptr_t start;
@@ -203,7 +239,8 @@ struct heap {
 	struct heap_ops ops;
 	enum heap_fit fit;
 	uint32_t trim_pages;
-	bool keep_pages; /* set while flushing to make room: no shrinking */
+	uintptr_t trim_span; /* trim_pages pages; UINTPTR_MAX without shrink */
+	bool keep_pages;     /* set while flushing to make room: no shrinking */
 	struct heap_block *lists[HEAP_NCLASSES];
 	struct heap_block *rover[HEAP_NCLASSES]; /* next fit only */
 	uint32_t nonempty[HEAP_CLASS_WORDS];	 /* bit c: lists[c] != NULL */
@@ -211,6 +248,8 @@ struct heap {
 	uint32_t quick_count[HEAP_QUICK_CLASSES];
 	uint32_t quick_blocks;
 	size_t quick_bytes;
+	struct heap_block *deferred; /* a freed block not merged yet, or NULL */
+	uintptr_t deferred_caller;   /* who freed it */
 	/* Incremental statistics; heap_check() recomputes and compares them. */
 	size_t payload_bytes;
 	size_t peak_payload;
@@ -277,7 +316,7 @@ void heap_set_trim(struct heap *h, uint32_t pages);
  * A 16-byte-aligned block of at least `size` bytes, or NULL when the heap
  * cannot grow (or size > HEAP_MAX_REQUEST).  size 0 gives a minimal block.
  */
-void *heap_alloc(struct heap *h, size_t size);
+HEAP_FASTCALL void *heap_alloc(struct heap *h, size_t size);
 
 /*
  * A block of at least `size` bytes whose address is a multiple of align (a
@@ -291,7 +330,7 @@ void *heap_alloc_aligned(struct heap *h, size_t size, size_t align);
  * (kfree passes __builtin_return_address(0)); a foreign pointer, a double
  * free or a corrupted header is kfatal, naming the block and the caller.
  */
-void heap_free(struct heap *h, void *p, uintptr_t caller);
+HEAP_FASTCALL void heap_free(struct heap *h, void *p, uintptr_t caller);
 
 /*
  * C's realloc: p NULL is heap_alloc(size); size 0 frees p and returns NULL.

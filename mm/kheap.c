@@ -74,7 +74,7 @@ void kheap_init(void)
 	heap_init(&kheap, VM_HEAP_BASE, &kheap_ops, (enum heap_fit)fit);
 }
 
-void *kmalloc(size_t size)
+KHEAP_FASTCALL void *kmalloc(size_t size)
 {
 	bool on = irq_save();
 	void *p = heap_alloc(&kheap, size);
@@ -82,12 +82,10 @@ void *kmalloc(size_t size)
 	return p;
 }
 
-void kfree(void *p)
+KHEAP_FASTCALL void kfree(void *p)
 {
 	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
-	if (!p)
-		return;
-	bool on = irq_save();
+	bool on = irq_save(); /* heap_free ignores NULL */
 	heap_free(&kheap, p, caller);
 	irq_restore(on);
 }

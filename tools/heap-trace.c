@@ -1,6 +1,6 @@
 /*
  * heap-trace: replays CS:APP malloc-lab traces through the kernel's heap
- * algorithm (mm/heap.c, the very file the kernel links) and through the host
+ * algorithm (mm/heap*.c, the very files the kernel links) and through the host
  * C library's malloc, and prints, per trace, the two figures CS:APP uses to
  * judge an allocator (004_b0ae9d4f0844a55a.txt, 9.9.3):
  *

@@ -1,5 +1,5 @@
 /*
- * Tests of the heap algorithm (mm/heap.c) on a private 64 KiB arena: the
+ * Tests of the heap algorithm (mm/heap*.c) on a private 64 KiB arena: the
  * same cases run on the host and in the kernel, so they are small, fast and
  * use no C library.  Each case starts an empty heap and ends with it empty
  * again (heap size 0, every page given back through shrink).
@@ -9,7 +9,8 @@
  * free block they come from, so consecutive large allocations are
  * neighbours in address order; smaller ones go to the back.  Blocks of up
  * to HEAP_QUICK_MAX (272) bytes are cached on a quick list when freed
- * instead of being merged, so cases about coalescing use larger blocks.
+ * instead of being merged, or, when they have a free neighbour, deferred
+ * (merged at the next call), so cases about coalescing use larger blocks.
  */
 #include "kernel/ktest.h"
 #include "lib/string.h"
@@ -657,6 +658,111 @@ KTEST(heap, overflow_into_a_header_is_fatal)
 	KEXPECT_TRUE(sound(h));
 	heap_free(h, a, TEST_CALLER);
 	heap_free(h, b, TEST_CALLER);
+	expect_empty(h);
+}
+
+static void do_alloc_other(void *arg)
+{
+	struct bad_free *b = arg;
+
+	heap_alloc(b->h, 200);
+}
+
+/*
+ * Taking the deferred block back does not check its header (the fast
+ * path): it only flips bits of it, so damage done after the free stays and
+ * the block's next free reports it.  Any other call checks the header, and
+ * the footer of the free block before it, before merging.
+ */
+KTEST(heap, damage_to_a_deferred_block_is_still_caught)
+{
+	struct heap *h = setup(HEAP_FIT_DEFAULT);
+	uint8_t *g = heap_alloc(h, 1000), *a = heap_alloc(h, 40), *q;
+	char err[MSG_LEN];
+
+	heap_free(h, a, TEST_CALLER); /* deferred */
+	a[-4] ^= 0x21;		      /* its check word */
+	KEXPECT_FALSE(heap_check(h, err, sizeof err));
+	q = heap_alloc(h, 40);
+	KEXPECT_PTR_EQ(q, a);
+	expect_fatal(do_free, h, q, "bad header");
+	a[-4] ^= 0x21;
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, q, TEST_CALLER); /* deferred again */
+	a[-4] ^= 0x21;
+	expect_fatal(do_alloc_other, h, NULL, "deferred block corrupted");
+	a[-4] ^= 0x21;
+	a[-16] ^= 0x40; /* the size in the footer of the free block before */
+	expect_fatal(do_alloc_other, h, NULL, "free block before it");
+	a[-16] ^= 0x40;
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, g, TEST_CALLER);
+	expect_empty(h);
+}
+
+/*
+ * A small block freed next to free space is deferred: it waits, unmerged,
+ * and the next request of its size gets it back as it is; any other call
+ * merges it first.  Page one: g (1008 bytes, at the front), the free rest,
+ * then a (48, small: at the back, before the epilogue).
+ */
+KTEST(heap, deferred_free_hands_the_same_block_back)
+{
+	struct heap *h = setup(HEAP_FIT_DEFAULT);
+	void *g = heap_alloc(h, 1000), *a = heap_alloc(h, 40), *q, *r;
+	struct heap_block_info info;
+	struct heap_stats s;
+
+	heap_free(h, a, TEST_CALLER);
+	heap_get_stats(h, &s);
+	KEXPECT_EQ(s.quick_blocks, 1);
+	KEXPECT_EQ(s.alloc_blocks, 1);
+	KEXPECT_EQ(s.payload_bytes, 1000);
+	KEXPECT_EQ(s.block_bytes, 1008);
+	KEXPECT_EQ(s.free_blocks, 2);
+	KASSERT_TRUE(block_at(h, a, &info));
+	KEXPECT_TRUE(info.cached);
+	KEXPECT_TRUE(sound(h));
+	q = heap_alloc(h, 36); /* the same block size, 48 */
+	KEXPECT_PTR_EQ(q, a);
+	heap_get_stats(h, &s);
+	KEXPECT_EQ(s.quick_blocks, 0);
+	KEXPECT_EQ(s.payload_bytes, 1036);
+	KEXPECT_EQ(s.peak_payload, 1040);
+	KEXPECT_EQ(heap_usable_size(h, q, TEST_CALLER), 40);
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, q, TEST_CALLER);
+	expect_fatal(do_free, h, q, "double free");
+	r = heap_alloc(h, 200); /* another size: q is merged first */
+	heap_get_stats(h, &s);
+	KEXPECT_EQ(s.quick_blocks, 0);
+	KEXPECT_EQ(s.alloc_blocks, 2);
+	KEXPECT_EQ(s.free_blocks, 1);
+	KEXPECT_EQ(s.largest_free, HEAP_PAGE_SIZE - 16 - 1008 - 208);
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, r, TEST_CALLER);
+	heap_free(h, g, TEST_CALLER);
+	expect_empty(h);
+}
+
+/*
+ * The same for the last block, whose successor is the epilogue: free
+ * checks the successor's tag (not its size), and an overflow fails it.
+ */
+KTEST(heap, overflow_into_the_epilogue_is_fatal)
+{
+	struct heap *h = setup(HEAP_FIT_DEFAULT);
+	uint8_t *g = heap_alloc(h, 1000), *a = heap_alloc(h, 40);
+	uint8_t saved[HEAP_TAG_SIZE];
+
+	KASSERT_TRUE((uintptr_t)a + 40 + HEAP_TAG_SIZE == tm.end);
+	__builtin_memcpy(saved, a + 40, HEAP_TAG_SIZE);
+	__builtin_memset(a, 0x5A, 40 + 1); /* 1 byte too many */
+	expect_fatal(do_free, h, a, "next header corrupted");
+	__builtin_memcpy(a + 40, saved, HEAP_TAG_SIZE);
+	KEXPECT_TRUE(sound(h));
+	heap_free(h, a, TEST_CALLER);
+	heap_free(h, g, TEST_CALLER);
 	expect_empty(h);
 }
 

@@ -62,7 +62,7 @@ VM_AREAS = ((0x00000000, 0x00001000, "NULL guard (never mapped)"),
             (0xF0000000, 0xFF800000, "unassigned kernel range"),
             (0xFF800000, 0xFFC00000, "temporary mappings (vm_kmap)"),
             (0xFFC00000, 0x100000000, "page tables (recursive mapping)"))
-# mm/heap.c: header bits, the tag hash, the pad and epilogue.
+# mm/heap_internal.h: header bits, the tag hash, the pad and epilogue.
 HDR_ALLOC, HDR_PREV_ALLOC, HDR_QUICK, HDR_FLAGS = 0x1, 0x2, 0x4, 0xF
 TAG_BITS, SLACK_SHIFT, HEAP_MAGIC = 20, 8, 0x6B65656C
 HEAP_TAG, HEAP_MIN_BLOCK, HEAP_ALIGN = 8, 32, 16
@@ -805,7 +805,7 @@ class and every listed block free, and the statistics.  It ends with
 
 
 def tag_of(word, owner, slack):
-    """mm/heap.c's tag_of, for a 32-bit owner address."""
+    """mm/heap_internal.h's tag_of, for a 32-bit owner address."""
     t = (word ^ owner ^ HEAP_MAGIC) & 0xFFFFFFFF
     t ^= t >> TAG_BITS
     return (t ^ (slack << SLACK_SHIFT)) & ((1 << TAG_BITS) - 1)
@@ -825,7 +825,7 @@ def block_state(word, slack, size, wilderness):
 
 
 def class_range(c):
-    """The block sizes of class c (mm/heap.c's class_of, inverted)."""
+    """The block sizes of class c (mm/heap_internal.h's class_of, inverted)."""
     exact = (HEAP_EXACT_LIMIT - HEAP_MIN_BLOCK) // HEAP_ALIGN
     if c < exact:
         size = HEAP_MIN_BLOCK + HEAP_ALIGN * c
@@ -837,7 +837,7 @@ def class_range(c):
 
 
 def class_of(size):
-    """mm/heap.c's class_of: exact classes, then 8 per power of two."""
+    """mm/heap_internal.h's class_of: exact classes, then 8 per power of two."""
     exact = (HEAP_EXACT_LIMIT - HEAP_MIN_BLOCK) // HEAP_ALIGN
     if size < HEAP_EXACT_LIMIT:
         return (size - HEAP_MIN_BLOCK) // HEAP_ALIGN
@@ -873,10 +873,14 @@ class HeapCheck:
 
     def neighbours(self):
         prev_unused, prev_alloc = False, True
+        deferred = int(self.h["deferred"])
         for a, size, word, slack in self.blocks:
             unused = (word & (HDR_ALLOC | HDR_QUICK)) != HDR_ALLOC
             if bool(word & HDR_PREV_ALLOC) != prev_alloc:
                 self.bad("block 0x%08x: wrong PREV_ALLOC bit", a)
+            if a == deferred:  # freed, merge deferred: looks allocated
+                prev_unused, prev_alloc = False, True
+                continue
             if unused and prev_unused:
                 self.bad("free blocks 0x%08x and the one before are "
                          "adjacent (not coalesced)", a)
@@ -886,7 +890,8 @@ class HeapCheck:
 
     def lists(self):
         free = {a: s for a, s, w, _ in self.blocks if not w & HDR_ALLOC}
-        cached = {a: s for a, s, w, _ in self.blocks if w & HDR_QUICK}
+        cached = {a: s for a, s, w, _ in self.blocks if w & HDR_QUICK
+                  and a != int(self.h["deferred"])}
         wild = self.blocks[-1][0] if not self.blocks[-1][2] & HDR_ALLOC \
             else None
         for a, c in self.listed.items():
@@ -910,8 +915,10 @@ class HeapCheck:
 
     def stats(self):
         h = self.h
+        # The deferred block is still counted as allocated (heap_quick.c).
         alloc = [(s, sl) for a, s, w, sl in self.blocks
-                 if w & HDR_ALLOC and not w & HDR_QUICK]
+                 if w & HDR_ALLOC and (not w & HDR_QUICK
+                                       or a == int(h["deferred"]))]
         listed_bytes = sum(read_u32(a) & ~HDR_FLAGS for a in self.listed)
         for name, have in (
                 ("alloc_blocks", len(alloc)),
