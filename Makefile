@@ -237,13 +237,17 @@ run-iso: iso
 	@echo "keel: GRUB menu for $(GRUB_TIMEOUT) s, then $(RUN_HINT_$(SCREEN))"
 	@tools/run-qemu $(RUN_QEMU) -cdrom $(ISO) $(RUN_DISPLAY)
 
-# One command: QEMU halted with a gdb stub on :1234 in the background, gdb
-# in the foreground with the kernel's symbols and a breakpoint on kmain.
+# One command: QEMU halted with a gdb stub on 127.0.0.1:$(GDBPORT), gdb in
+# the foreground with the kernel's symbols and a breakpoint on kmain.
+# tools/debug refuses a port already in use (and names its holder), starts
+# QEMU in its own session (Ctrl-C reaches gdb only) under -icount shift=0
+# (timer interrupts land on the same instruction every run), and ends QEMU
+# whenever gdb ends.  Serial console: $(BUILD)/serial.log.
+GDBPORT ?= 1234
 debug: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
-	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
-	    -serial file:$(BUILD)/serial.log -S -s & \
-	$(GDB) -q -x tools/gdb/keel.gdb $(KERNEL); kill %1 2>/dev/null; true
+	@$(PYTHON) tools/debug --kernel $(KERNEL) --append "$(ARGS)" \
+	    --port $(GDBPORT) --mem $(MEM) --qemu $(QEMU) --gdb $(GDB)
 
 # (make run and make debug-server pipe the console through tools/symbolize,
 # which adds the source file and line under each panic backtrace frame.)
@@ -251,8 +255,14 @@ debug: bootstrap
 #   gdb -x tools/gdb/keel.gdb build/keel.elf
 debug-server: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
-	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
-	    -serial mon:stdio -S -s | tools/symbolize $(KERNEL)
+	@$(PYTHON) -c 'import socket,sys; s=socket.socket(); \
+	    s.bind(("127.0.0.1", $(GDBPORT)))' 2>/dev/null || { \
+	    echo "debug-server: port $(GDBPORT) is in use (ss -ltnp" \
+	         "'sport = :$(GDBPORT)' shows by whom); GDBPORT=N picks another"; \
+	    exit 2; }
+	$(QEMU_BASE) -icount shift=0 -kernel $(KERNEL) -append "$(ARGS)" \
+	    -display none -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT) | \
+	    tools/symbolize $(KERNEL)
 
 test: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) $(TEST_ISO) \
@@ -313,8 +323,10 @@ help:
 	@echo "  make lint       clang-format check, clang-tidy, cppcheck and layering (tools/lint)"
 	@echo "  make mutants    apply each bug of tests/mutants.txt to a scratch copy; every one"
 	@echo "                  must turn its check red (MUTANTS='glob ...' picks some)"
-	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal)"
-	@echo "  make debug-server  QEMU halted with a gdb stub on :1234 (two-terminal way)"
+	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal);"
+	@echo "                  Ctrl-C stops the kernel, quitting gdb ends QEMU; GDBPORT=N"
+	@echo "                  (default 1234), ARGS=gdb.fixture for docs/gdb-walkthrough.md"
+	@echo "  make debug-server  QEMU halted with a gdb stub on :$(GDBPORT) (two-terminal way)"
 	@echo "  make iso        GRUB rescue ISO at $(ISO); make run-iso boots it"
 	@echo "                  (its menu waits GRUB_TIMEOUT=$(GRUB_TIMEOUT) s; the tests' ISO does not)"
 	@echo "  make tools      host tools: $(notdir $(HOST_TOOLS))"

@@ -1,4 +1,4 @@
-# gdb script for keel: `make debug` loads it, or by hand
+# gdb script for keel: `make debug` (tools/debug) loads it, or by hand
 #   gdb -x tools/gdb/keel.gdb build/keel.elf
 # with QEMU started as `make debug-server` (halted, gdb stub on :1234).
 # Run it from the repo root (make does); the helpers' commands (keel-ps,
@@ -9,6 +9,12 @@ source tools/gdb/keel-helpers.gdb
 # The kernel's symbols are linked at their higher-half addresses, so
 # breakpoints and source lines work as soon as paging is on (boot/entry.asm
 # jumps high before calling kmain).
-target remote localhost:1234
+# The stub's address: $KEEL_GDB_REMOTE (tools/debug sets it to the port it
+# checked and gave QEMU), else localhost:1234 (make debug-server).
+python
+import os
+gdb.execute("target remote " +
+            os.environ.get("KEEL_GDB_REMOTE", "localhost:1234"))
+end
 break kmain
 continue
