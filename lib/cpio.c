@@ -324,6 +324,7 @@ static int parse_entry(const uint8_t *buf, size_t len, uint64_t off,
 	bool crc;
 	int err;
 
+	*e = (struct cpio_entry){.index = index}; /* even on an error */
 	if (off + CPIO_HEADER_SIZE > len)
 		return fail(msg, msglen, CPIO_E_TRUNCATED,
 			    "entry %u at offset 0x%llx: %zu bytes left, a "
@@ -373,6 +374,7 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e, char *msg,
 	uint64_t next = 0;
 	int err;
 
+	*e = (struct cpio_entry){.index = it->index}; /* whatever happens */
 	if (it->done)
 		return 0;
 	if (it->off >= it->len) {

@@ -34,25 +34,25 @@ static char fc_msg[256];
 
 static void fc_check_norm(const char *in, size_t len)
 {
-	char out[CPIO_PATH_MAX], again[CPIO_PATH_MAX];
-	int n = cpio_normalise(in, len, out, sizeof out), m;
+	char norm[CPIO_PATH_MAX], twice[CPIO_PATH_MAX];
+	int n = cpio_normalise(in, len, norm, sizeof norm), m;
 
 	if (n < 0) {
 		FZ_CHECK(n == -CPIO_E_DOTDOT || n == -CPIO_E_NAME_LONG,
 			 "normalise: error %d", n);
 		return;
 	}
-	FZ_CHECK((size_t)n == strlen(out) && out[0] == '/',
-		 "normalise: \"%s\" (%d)", out, n);
-	FZ_CHECK(n == 1 || out[n - 1] != '/', "trailing slash: \"%s\"", out);
-	FZ_CHECK(!strstr(out, "//") && !strstr(out, "/./") &&
-		     !strstr(out, "/../") &&
-		     strcmp(out + (n >= 2 ? n - 2 : 0), "/.") != 0 &&
-		     strcmp(out + (n >= 3 ? n - 3 : 0), "/..") != 0,
-		 "not normal: \"%s\"", out);
-	m = cpio_normalise(out, (size_t)n, again, sizeof again);
-	FZ_CHECK(m == n && strcmp(out, again) == 0,
-		 "not idempotent: \"%s\" -> \"%s\"", out, again);
+	FZ_CHECK((size_t)n == strlen(norm) && norm[0] == '/',
+		 "normalise: \"%s\" (%d)", norm, n);
+	FZ_CHECK(n == 1 || norm[n - 1] != '/', "trailing slash: \"%s\"", norm);
+	FZ_CHECK(!strstr(norm, "//") && !strstr(norm, "/./") &&
+		     !strstr(norm, "/../") &&
+		     strcmp(norm + (n >= 2 ? n - 2 : 0), "/.") != 0 &&
+		     strcmp(norm + (n >= 3 ? n - 3 : 0), "/..") != 0,
+		 "not normal: \"%s\"", norm);
+	m = cpio_normalise(norm, (size_t)n, twice, sizeof twice);
+	FZ_CHECK(m == n && strcmp(norm, twice) == 0,
+		 "not idempotent: \"%s\" -> \"%s\"", norm, twice);
 }
 
 static bool fc_is_dir(const struct cpio_entry *e)
@@ -87,10 +87,9 @@ static void fc_check_listed(const uint8_t *buf, size_t len,
 	bool found = false;
 	int r;
 
-	strcpy(parent, path);
-	parent[base - path - (base - path > 1)] = '\0';
-	if (parent[0] == '\0')
-		strcpy(parent, "/");
+	/* "/a/b" -> "/a", "/a" -> "/" */
+	snprintf(parent, sizeof parent, "%.*s",
+		 (int)(base - path - (base - path > 1)), path);
 	while ((r = cpio_readdir(buf, len, parent, &cookie, &f, &child,
 				 &clen)) == 1) {
 		FZ_CHECK(cookie > last && f.index + 1 == cookie,

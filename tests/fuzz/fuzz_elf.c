@@ -42,10 +42,10 @@ static void fe_check_header(const uint8_t *d, size_t size)
 		     fe_u16(d + 16) == 2 && fe_u16(d + 18) == 3 &&
 		     fe_u32(d + 20) == 1 && fe_u16(d + 42) == 32,
 		 "accepted a bad header");
-	FZ_CHECK(phnum >= 1 && (uint64_t)phoff + 32u * phnum <= size,
+	FZ_CHECK(phnum >= 1 && (uint64_t)phoff + 32ull * phnum <= size,
 		 "accepted a table outside the file");
 	for (uint16_t i = 0; i < phnum; i++)
-		FZ_CHECK(fe_u32(d + phoff + 32u * i) != ELF_PT_INTERP,
+		FZ_CHECK(fe_u32(d + phoff + (size_t)32 * i) != ELF_PT_INTERP,
 			 "accepted PT_INTERP");
 }
 
@@ -76,7 +76,7 @@ static void fe_check_image(const uint8_t *d, size_t size,
 		entry_ok |= (s->flags & ELF_PF_X) && img->entry >= s->vaddr &&
 			    img->entry < end;
 		phdr_ok |= phoff >= s->offset &&
-			   (uint64_t)phoff + 32u * img->phnum <=
+			   (uint64_t)phoff + 32ull * img->phnum <=
 			       (uint64_t)s->offset + s->filesz &&
 			   img->phdr_vaddr == s->vaddr + (phoff - s->offset);
 		lo = s->vaddr < lo ? s->vaddr : lo;

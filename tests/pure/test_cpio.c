@@ -53,6 +53,13 @@ static void add(const char *name, uint32_t mode, const char *data)
 		  data ? (uint32_t)strlen(data) : 0);
 }
 
+/* Overwrites header field `field` (0 = c_ino) of the first entry. */
+static void set_field(unsigned field, const char *hex)
+{
+	for (unsigned i = 0; i < 8; i++)
+		ar[6 + 8 * field + i] = (uint8_t)hex[i];
+}
+
 static void start(void)
 {
 	memset(ar, 0, sizeof ar);
@@ -352,10 +359,10 @@ KTEST(cpio, absurd_sizes_do_not_wrap)
 {
 	sample();
 	/* c_filesize 0xffffffff on the first entry */
-	memcpy(ar + 6 + 8 * 6, "ffffffff", 8);
+	set_field(6, "ffffffff");
 	KEXPECT_EQ(validate(), -CPIO_E_TRUNCATED);
 	sample();
-	memcpy(ar + 6 + 8 * 11, "fffffffe", 8); /* c_namesize */
+	set_field(11, "fffffffe"); /* c_namesize */
 	KEXPECT_EQ(validate(), -CPIO_E_TRUNCATED);
 }
 
@@ -363,7 +370,7 @@ KTEST(cpio, bad_names)
 {
 	start();
 	add("a", REG(0644), "x");
-	memcpy(ar + 6 + 8 * 11, "00000001", 8); /* namesize 1: empty name */
+	set_field(11, "00000001"); /* namesize 1: empty name */
 	KEXPECT_EQ(validate(), -CPIO_E_NAME);
 	start();
 	add("abc", REG(0644), NULL);
@@ -372,7 +379,7 @@ KTEST(cpio, bad_names)
 	KEXPECT_EQ(validate(), -CPIO_E_NAME);
 	start();
 	add("abc", REG(0644), NULL);
-	memcpy(ar + 6 + 8 * 11, "00000003", 8); /* no NUL within namesize */
+	set_field(11, "00000003"); /* no NUL within namesize */
 	finish();
 	KEXPECT_EQ(validate(), -CPIO_E_NAME);
 	start();
