@@ -87,6 +87,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	test = cmdline_str("test");
 	poweroff = cmdline_has("poweroff");
 	bench = cmdline_str("bench");
+	ktest_configure();
 	boot_actions();
 	cmdline_report_unused();
 	if (crash)

@@ -300,6 +300,11 @@ static void add_watchdog_once(void)
 	}
 }
 
+void ktest_configure(void)
+{
+	announce = cmdline_bool("ktest.announce", false);
+}
+
 int ktest_run_here(const char *glob)
 {
 	const struct ktest_case *c;
@@ -307,7 +312,6 @@ int ktest_run_here(const char *glob)
 
 	add_watchdog_once();
 	panic_set_hooks(on_panic, catch_checkv);
-	announce = cmdline_bool("ktest.announce", false);
 	passed = failed = skipped = 0;
 	for (c = __start_ktest_cases; c < __stop_ktest_cases; c++)
 		n += selected(c, glob);

@@ -21,6 +21,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Read the runner's boot options (ktest.announce=1: print `# case N: name`
+ * before each case, for a harness that must name a hung case). */
+void ktest_configure(void);
+
 /* Run every case whose `suite.name` matches glob (NULL: all); exits QEMU. */
 __attribute__((noreturn)) void ktest_run(const char *glob);
 

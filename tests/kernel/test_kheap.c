@@ -100,6 +100,8 @@ KTEST(kheap, calloc_zeroes_and_checks_overflow)
 		KEXPECT_EQ(p[i], 0);
 	kfree(p);
 	KEXPECT_NULL(kcalloc(SIZE_MAX / 2, 4)); /* n * size overflows */
+	/* ... to a small number (16 in 32 bits), which kmalloc would give */
+	KEXPECT_NULL(kcalloc(SIZE_MAX / 16 + 2, 16));
 }
 
 /* A large block freed at the end of the heap gives its pages back. */

@@ -353,6 +353,25 @@ KTEST(sched, sleep_wakes_at_tick_n_at_most_one_late)
 	}
 }
 
+/*
+ * With nothing else to run, a sleep of n ticks ends in tick t0 + n exactly:
+ * the sleeper is woken by the tick that makes now == wake_at and, the only
+ * ready task, runs in it.  Interrupts are off from reading t0 until the
+ * sleep blocks, so no tick can fall between the two.
+ */
+KTEST(sched, idle_sleep_of_n_ends_in_tick_n)
+{
+	static const uint32_t ns[] = {1, 2, 5};
+	for (unsigned i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		bool on = irq_save();
+		uint64_t t0 = time_ticks();
+		task_sleep(ns[i]);
+		uint64_t slept = time_ticks() - t0;
+		irq_restore(on);
+		KEXPECT_EQ(slept, ns[i]);
+	}
+}
+
 struct pingpong {
 	struct wait_queue wq;
 	volatile int turns;
