@@ -101,6 +101,7 @@ HOST_ALL_SRCS := tests/host/runner.c $(sort $(foreach s,$(HOST_SUITES),$(HOST_SU
 
 KERNEL   := $(BUILD)/keel.elf
 ISO      := $(BUILD)/keel.iso
+TEST_ISO := $(BUILD)/keel-test.iso
 
 # ----------------------------------------------------------------- kernel --
 # The kernel is linked twice.  Pass 1 has an empty symbol table; its function
@@ -176,12 +177,14 @@ host-tests: $(HOST_BINS)
 tools: $(HOST_TOOLS)
 
 # -------------------------------------------------------------------- iso --
-$(ISO): $(KERNEL) boot/grub.cfg
-	@mkdir -p $(BUILD)/iso/boot/grub
-	cp $(KERNEL) $(BUILD)/iso/boot/keel.elf
-	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
-	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+# Two ISOs from one boot/grub.cfg: $(ISO), whose menu waits GRUB_TIMEOUT
+# seconds (make iso, make run-iso), and $(TEST_ISO), whose menu boots the
+# first entry at once (the harness's iso group).
+GRUB_TIMEOUT ?= 5
+$(ISO): $(KERNEL) boot/grub.cfg tools/mkiso
+	tools/mkiso $(KERNEL) $(GRUB_TIMEOUT) $@ $(BUILD)/iso
+$(TEST_ISO): $(KERNEL) boot/grub.cfg tools/mkiso
+	tools/mkiso $(KERNEL) 0 $@ $(BUILD)/iso-test
 
 # ------------------------------------------------------------------ phony --
 QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
@@ -196,14 +199,43 @@ bootstrap:
 iso: bootstrap
 	@$(MAKE) --no-print-directory $(ISO)
 
+# make run and make run-iso: no -no-reboot, so `reboot` restarts the kernel
+# (the tests keep -no-reboot: a reset there is a failure).  SCREEN picks
+# what shows the VGA text screen and takes the PS/2 keyboard:
+#   none    (default) the serial console only, on this terminal
+#   curses  the VGA screen in this terminal, typing goes to the PS/2
+#           keyboard; the serial line goes to $(BUILD)/serial.log
+#   window  a QEMU window (needs QEMU's GTK display, qemu-system-gui) with
+#           the VGA screen and keyboard; the serial console stays here
+# tools/run-qemu turns QEMU's exit status into make's (0 for Ctrl-A X,
+# `halt` and `poweroff`, 1 for a failure of QEMU or the kernel).
+SCREEN     ?= none
+RUN_QEMU   := $(QEMU) -accel tcg -m $(MEM) \
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04
+RUN_SERIAL_none   := -display none -serial mon:stdio
+RUN_SERIAL_curses := -display curses -serial file:$(BUILD)/serial.log
+RUN_SERIAL_window := -display gtk -serial mon:stdio
+RUN_PIPE_none     := --symbolize $(KERNEL)
+RUN_PIPE_window   := --symbolize $(KERNEL)
+RUN_HINT_none     := serial console on this terminal; quit QEMU with Ctrl-A X
+RUN_HINT_curses   := VGA screen here, serial in $(BUILD)/serial.log; \
+                     quit with halt (or Esc 2, then quit)
+RUN_HINT_window   := VGA screen in a window, serial console here; \
+                     quit with Ctrl-A X or halt
+RUN_DISPLAY = $(or $(RUN_SERIAL_$(SCREEN)),$(error SCREEN=$(SCREEN): \
+              expects none, curses or window))
+
 run: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
-	@echo "keel: serial console on this terminal; quit QEMU with Ctrl-A X"
-	$(QEMU_BASE) -kernel $(KERNEL) -append "$(ARGS)" -display none \
-	    -serial mon:stdio | tools/symbolize $(KERNEL)
+	@echo "keel: $(RUN_HINT_$(SCREEN))"
+	@tools/run-qemu $(RUN_PIPE_$(SCREEN)) $(RUN_QEMU) -kernel $(KERNEL) \
+	    -append "$(ARGS)" $(RUN_DISPLAY)
 
+# The ISO's GRUB menu waits GRUB_TIMEOUT seconds here (its second entry
+# runs the self-tests); the tests' ISO has none (see $(TEST_ISO)).
 run-iso: iso
-	$(QEMU_BASE) -cdrom $(ISO) -display none -serial mon:stdio
+	@echo "keel: GRUB menu for $(GRUB_TIMEOUT) s, then $(RUN_HINT_$(SCREEN))"
+	@tools/run-qemu $(RUN_QEMU) -cdrom $(ISO) $(RUN_DISPLAY)
 
 # One command: QEMU halted with a gdb stub on :1234 in the background, gdb
 # in the foreground with the kernel's symbols and a breakpoint on kmain.
@@ -223,7 +255,7 @@ debug-server: bootstrap
 	    -serial mon:stdio -S -s | tools/symbolize $(KERNEL)
 
 test: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) $(ISO) \
+	@$(MAKE) --no-print-directory $(KERNEL) $(SELFTEST_KERNEL) $(TEST_ISO) \
 	    $(HOST_BINS) tools $(TEST_DEPS)
 	$(PYTHON) tools/harness all --build $(BUILD) --qemu $(QEMU)
 
@@ -269,12 +301,14 @@ help:
 	@echo "keel make targets:"
 	@echo "  make            build the kernel ($(KERNEL)) and the host tools"
 	@echo "  make run        boot in QEMU, serial console on this terminal (Ctrl-A X quits)"
-	@echo "                  ARGS='opt=val ...' adds kernel options, MEM=MiB sets RAM"
+	@echo "                  ARGS='opt=val ...' adds kernel options, MEM=MiB sets RAM (>= 8);"
+	@echo "                  SCREEN=curses|window shows the VGA screen and PS/2 keyboard"
 	@echo "  make test       host tests, kernel self-tests, crash tests, harness self-test;"
 	@echo "                  prints one 'N passed, N failed' line and writes $(BUILD)/junit.xml"
 	@echo "  make test-host  only the host tests of the pure code (ASan + UBSan)"
 	@echo "  make test-kernel only the in-kernel self-tests"
-	@echo "  make test-matrix the self-tests at -m 8, 32, 128, 1024 and 3584"
+	@echo "  make test-matrix the self-tests on 22 machine configurations (memory sizes"
+	@echo "                  8 MiB-4 GiB, isapc, q35, three CPUs) and a 486 instruction check"
 	@echo "  make bench      guest-instruction benchmarks (qemu -icount), $(BUILD)/bench.json"
 	@echo "  make lint       clang-format check, clang-tidy, cppcheck and layering (tools/lint)"
 	@echo "  make mutants    apply each bug of tests/mutants.txt to a scratch copy; every one"
@@ -282,6 +316,7 @@ help:
 	@echo "  make debug      QEMU halted + gdb with symbols, stopped at kmain (one terminal)"
 	@echo "  make debug-server  QEMU halted with a gdb stub on :1234 (two-terminal way)"
 	@echo "  make iso        GRUB rescue ISO at $(ISO); make run-iso boots it"
+	@echo "                  (its menu waits GRUB_TIMEOUT=$(GRUB_TIMEOUT) s; the tests' ISO does not)"
 	@echo "  make tools      host tools: $(notdir $(HOST_TOOLS))"
 	@echo "  make compile_commands  compile_commands.json for clangd"
 	@echo "  make bootstrap  check for (and install) the toolchain"

@@ -28,7 +28,7 @@ struct __attribute__((packed)) gdt_desc {
 _Static_assert(sizeof(struct gdt_desc) == 8, "GDT descriptor layout");
 
 static struct gdt_desc gdt[GDT_ENTRIES] __attribute__((aligned(8)));
-static struct tss main_tss;
+struct tss gdt_tss;
 static struct tss df_tss;
 static uint8_t df_stack[KSTACK_SIZE] __attribute__((aligned(16)));
 
@@ -83,20 +83,15 @@ void gdt_init(void)
 		DESC_FLAGS_4K_32);
 	gdt_set(SEL_UDATA >> 3, 0, 0xFFFFF, data | DESC_RING(3),
 		DESC_FLAGS_4K_32);
-	main_tss.ss0 = SEL_KDATA;
-	main_tss.esp0 = (uint32_t)boot_stack_top;
-	main_tss.iomap_base = sizeof(struct tss); /* no I/O bitmap */
-	gdt_set_tss(SEL_TSS >> 3, &main_tss);
+	gdt_tss.ss0 = SEL_KDATA;
+	gdt_tss.esp0 = (uint32_t)boot_stack_top;
+	gdt_tss.iomap_base = sizeof(struct tss); /* no I/O bitmap */
+	gdt_set_tss(SEL_TSS >> 3, &gdt_tss);
 	df_tss_init();
 	gdt_set_tss(SEL_DF_TSS >> 3, &df_tss);
 	lgdt(&d);
 	gdt_reload_segments(SEL_KCODE, SEL_KDATA);
 	ltr(SEL_TSS);
-}
-
-void gdt_set_kernel_stack(uint32_t esp0)
-{
-	main_tss.esp0 = esp0;
 }
 
 void gdt_set_double_fault_cr3(uint32_t cr3)
@@ -106,5 +101,5 @@ void gdt_set_double_fault_cr3(uint32_t cr3)
 
 const struct tss *gdt_main_tss(void)
 {
-	return &main_tss;
+	return &gdt_tss;
 }

@@ -45,8 +45,14 @@ void gdt_init(void);
 void gdt_set_double_fault_entry(void (*entry)(void));
 /* Reload CS and the data segment registers (arch/trap_entry.asm). */
 void gdt_reload_segments(uint32_t code_sel, uint32_t data_sel);
-/* The kernel stack the CPU switches to on a trap from ring 3. */
-void gdt_set_kernel_stack(uint32_t esp0);
+/* The main TSS (gdt.c owns it; only the inline below writes it). */
+extern struct tss gdt_tss;
+/* The kernel stack the CPU switches to on a trap from ring 3.  Inline: it
+ * is on every context switch's path. */
+static inline void gdt_set_kernel_stack(uint32_t esp0)
+{
+	gdt_tss.esp0 = esp0;
+}
 /* The double-fault task's address space: the kernel's final directory. */
 void gdt_set_double_fault_cr3(uint32_t cr3);
 /* The main TSS: after a double fault it holds the interrupted state. */

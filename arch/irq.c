@@ -10,7 +10,7 @@
 static irq_handler_t irq_handlers[PIC_IRQS];
 static uint32_t irq_counts[PIC_IRQS];
 
-static struct trap_frame *irq_trap(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *irq_trap(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - T_IRQ0;
 	/* Only lines 7 and 15 can be spurious: don't ask the PIC otherwise. */

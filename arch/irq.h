@@ -14,9 +14,11 @@
 
 #include <stdint.h>
 
+#include "arch/x86.h"
+
 struct trap_frame;
 /* A driver's handler; tf is the interrupted context (read, or redirect). */
-typedef void (*irq_handler_t)(unsigned irq, struct trap_frame *tf);
+typedef TRAP_CALL void (*irq_handler_t)(unsigned irq, struct trap_frame *tf);
 
 void irq_init(void);
 void irq_register(unsigned irq, irq_handler_t h);

@@ -5,9 +5,7 @@
 
 #include "arch/x86.h"
 
-#define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
-#define PIC2_CMD  0xA0
 #define PIC2_DATA 0xA1
 
 #define ICW1_ICW4		      0x01 /* ICW4 follows */
@@ -15,7 +13,6 @@
 #define ICW3_MASTER_HAS_SLAVE_ON_IRQ2 0x04
 #define ICW3_SLAVE_ID		      0x02
 #define ICW4_8086		      0x01 /* 8086/88 mode */
-#define OCW2_EOI		      0x20 /* non-specific end of interrupt */
 #define OCW3_READ_ISR		      0x0B
 
 static uint16_t irq_mask = 0xFFFF & ~(1u << PIC_CASCADE_IRQ);
@@ -66,13 +63,6 @@ void pic_unmask(unsigned irq)
 uint16_t pic_get_mask(void)
 {
 	return irq_mask;
-}
-
-void pic_eoi(unsigned irq)
-{
-	if (irq >= 8)
-		outb(PIC2_CMD, OCW2_EOI);
-	outb(PIC1_CMD, OCW2_EOI);
 }
 
 static uint8_t pic_read_isr(uint16_t cmd_port)

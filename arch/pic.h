@@ -13,6 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86.h"
+
+#define PIC1_CMD 0x20 /* master: command and status */
+#define PIC2_CMD 0xA0 /* slave */
+#define OCW2_EOI 0x20 /* non-specific end of interrupt */
+
 #define PIC_VECTOR_BASE	    32
 #define PIC_IRQS	    16
 #define PIC_CASCADE_IRQ	    2
@@ -24,8 +30,14 @@ void pic_mask(unsigned irq);
 void pic_unmask(unsigned irq);
 /* The current mask of all 16 lines (bit n = IRQ n masked). */
 uint16_t pic_get_mask(void);
-/* End of interrupt: tell the PIC(s) the handler is done with irq. */
-void pic_eoi(unsigned irq);
+/* End of interrupt: tell the PIC(s) the handler is done with irq.  Inline:
+ * it is on every interrupt's path. */
+static inline void pic_eoi(unsigned irq)
+{
+	if (irq >= 8)
+		outb(PIC2_CMD, OCW2_EOI);
+	outb(PIC1_CMD, OCW2_EOI);
+}
 /*
  * Whether a interrupt on IRQ 7 or 15 is spurious: the PIC raised it but the
  * line dropped before the CPU acknowledged, so its in-service bit is clear.

@@ -118,7 +118,7 @@ void trap_set_exit_hook(trap_exit_hook_t hook)
 	exit_hook = hook;
 }
 
-struct trap_frame *trap_dispatch(struct trap_frame *tf)
+TRAP_CALL struct trap_frame *trap_dispatch(struct trap_frame *tf)
 {
 	trap_handler_t h = handlers[tf->vector];
 	if (h) {

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86.h"
+
 /* CPU exception vectors (SDM 3A §6.3.1, table 6-1). */
 #define T_DIVIDE	0 /* #DE divide error */
 #define T_DEBUG		1 /* #DB */
@@ -81,7 +83,7 @@ _Static_assert(sizeof(struct trap_frame) == 76, "trap frame layout");
 #define TRAP_FRAME_KERNEL_SIZE offsetof(struct trap_frame, esp)
 
 /* A handler returns the frame to resume: tf itself, or another task's. */
-typedef struct trap_frame *(*trap_handler_t)(struct trap_frame *tf);
+typedef TRAP_CALL struct trap_frame *(*trap_handler_t)(struct trap_frame *tf);
 
 void idt_init(void);
 /* Install (or with NULL remove) the handler of one vector. */
@@ -95,7 +97,7 @@ void idt_set_present(unsigned vector, int present);
  * the frame to resume instead.  The scheduler installs it; this is where
  * every context switch happens, preemptive or voluntary.
  */
-typedef struct trap_frame *(*trap_exit_hook_t)(struct trap_frame *tf);
+typedef TRAP_CALL struct trap_frame *(*trap_exit_hook_t)(struct trap_frame *tf);
 void trap_set_exit_hook(trap_exit_hook_t hook);
 
 /*
@@ -117,7 +119,7 @@ const char *trap_name(unsigned vector);
 uint32_t trap_frame_esp(const struct trap_frame *tf);
 
 /* Called by the stubs (arch/trap_entry.asm). */
-struct trap_frame *trap_dispatch(struct trap_frame *tf);
+TRAP_CALL struct trap_frame *trap_dispatch(struct trap_frame *tf);
 /* The stub table, for idt_init. */
 extern const uint32_t trap_stub_table[T_VECTORS];
 /* Entry point of the double-fault task (reached through a task gate). */

@@ -61,8 +61,8 @@ trap_common:
 	mov ds, ax                          ; GS are saved and restored, but the
 	mov es, ax                          ; kernel itself never uses them)
 	cld
-	push esp                            ; trap_dispatch(tf)
-	call trap_dispatch
+	mov eax, esp                        ; trap_dispatch(tf): TRAP_CALL,
+	call trap_dispatch                  ; the argument in EAX (arch/x86.h)
 	mov esp, eax                        ; the frame to resume
 global trap_return
 trap_return:

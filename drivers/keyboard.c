@@ -78,7 +78,7 @@ static bool configure(void)
 	       write_port(I8042_DATA, config);
 }
 
-static void keyboard_irq(unsigned irq, struct trap_frame *tf)
+static TRAP_CALL void keyboard_irq(unsigned irq, struct trap_frame *tf)
 {
 	uint8_t status;
 	(void)irq;

@@ -60,11 +60,23 @@ static void serial_drain_rx(void)
 	}
 }
 
-static void serial_irq(unsigned irq, struct trap_frame *tf)
+static TRAP_CALL void serial_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;
 	serial_drain_rx();
+}
+
+static bool host_peer;
+
+bool serial_host_peer(void)
+{
+	return host_peer;
+}
+
+void serial_set_host_peer(bool answers)
+{
+	host_peer = answers;
 }
 
 void serial_enable_rx_irq(void)

@@ -30,6 +30,15 @@ struct serial_stats {
 void serial_init(void);
 /* Hook IRQ 4 and turn on the receive interrupt. */
 void serial_enable_rx_irq(void);
+/*
+ * Whether a program on the host end of COM1 answers the kernel's
+ * `# harness: ...` requests: the option `serial.peer`, which tools/harness
+ * passes.  A plain QEMU run (or a terminal) answers nothing, so the cases
+ * that need an answer skip without it.
+ */
+bool serial_host_peer(void);
+/* kmain sets it from the option (drivers read no options themselves). */
+void serial_set_host_peer(bool answers);
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
 /* Output that bypasses everything but the UART: for a panic in a panic. */

@@ -86,7 +86,7 @@ static struct soak_counts {
 } sc;
 
 static uint32_t next_serial;
-static uint32_t soak_seed;
+static uint32_t soak_seed = SOAK_SEED_DEFAULT;
 
 static void count(uint32_t *field, uint32_t n)
 {
@@ -594,7 +594,6 @@ void soak_run(uint32_t ticks)
 
 	sc = (struct soak_counts){0};
 	next_serial = 0;
-	soak_seed = cmdline_uint("soak.seed", SOAK_SEED_DEFAULT, 0, UINT32_MAX);
 	rng = rng_seed(UINT32_MAX); /* main's own stream: no worker's serial */
 	kprintf("soak: %u ticks at %u Hz, seed %u; before: %u free frames, "
 		"heap %u bytes in use, %u tasks\n",
@@ -610,4 +609,26 @@ void soak_run(uint32_t ticks)
 	}
 	slots_drain();
 	soak_verdict(&base, time_ticks() - start);
+}
+
+void soak_from_cmdline(void)
+{
+	const char *arg = cmdline_str("soak");
+	uint32_t ticks = SOAK_DEFAULT_TICKS;
+
+	/* soak.seed is read whether or not a soak runs, so that alone it is
+	 * reported as doing nothing, not as an unknown option. */
+	soak_seed = cmdline_uint("soak.seed", SOAK_SEED_DEFAULT, 0, UINT32_MAX);
+	if (!arg) {
+		if (cmdline_has("soak.seed"))
+			cmdline_warn("soak.seed",
+				     "soak.seed has no effect without soak");
+		return;
+	}
+	/* A bad length refuses the soak: the default is a million ticks,
+	 * far more than whoever typed soak=5 asked for. */
+	if (arg[0] && cmdline_uint_strict("soak", &ticks, SOAK_MIN_TICKS,
+					  SOAK_MAX_TICKS, "no soak run") < 0)
+		return;
+	soak_run(ticks);
 }

@@ -42,5 +42,11 @@
 #define SOAK_PROGRESS_TICKS 50000u
 
 void soak_run(uint32_t ticks);
+/*
+ * The options: `soak` runs SOAK_DEFAULT_TICKS, `soak=TICKS` that many; a
+ * TICKS outside SOAK_MIN_TICKS..SOAK_MAX_TICKS is refused with a warning
+ * (no soak at all).  `soak.seed=N` sets the seed; alone it only warns.
+ */
+void soak_from_cmdline(void);
 
 #endif

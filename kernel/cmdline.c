@@ -3,6 +3,8 @@
  */
 #include "kernel/cmdline.h"
 
+#include <stdarg.h>
+
 #include "kernel/console.h"
 #include "lib/options.h"
 #include "lib/string.h"
@@ -11,19 +13,58 @@
 
 static struct options opts;
 static char line_copy[OPT_LINE_MAX];
-static uint32_t used_mask; /* bit i: option i was asked for */
+static uint32_t used_mask;   /* bit i: option i was asked for */
+static uint32_t warned_mask; /* bit i: option i has had its warning */
 
-static void mark_used(const char *key)
+/* The option's index (its bit in the masks), or -1 when it is absent. */
+static int key_index(const char *key)
 {
 	for (int i = 0; i < opt_count(&opts) && i < 32; i++)
 		if (strcmp(opt_key(&opts, i), key) == 0)
-			used_mask |= 1u << i;
+			return i;
+	return -1;
 }
 
-static void warn(const char *w)
+static void mark_used(const char *key)
 {
-	if (w[0])
+	int i = key_index(key);
+	if (i >= 0)
+		used_mask |= 1u << i;
+}
+
+/*
+ * Several subsystems may read the same option (the scheduler and the
+ * workload runner both read mlfq.*): a bad value is reported once, by the
+ * first reader, not once per reader.
+ */
+static bool first_warning(const char *key)
+{
+	int i = key_index(key);
+	if (i < 0)
+		return true;
+	if (warned_mask & (1u << i))
+		return false;
+	warned_mask |= 1u << i;
+	return true;
+}
+
+static void warn(const char *key, const char *w)
+{
+	if (w[0] && first_warning(key))
 		kprintf("cmdline: warning: %s\n", w);
+}
+
+void cmdline_warn(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	mark_used(key);
+	if (!first_warning(key))
+		return;
+	kprintf("cmdline: warning: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
 }
 
 /* Skip the image path a multiboot loader puts first (see cmdline.h). */
@@ -85,7 +126,7 @@ uint32_t cmdline_uint(const char *key, uint32_t def, uint32_t min, uint32_t max)
 	char w[CMDLINE_WARN_MAX];
 	uint32_t v = opt_uint(&opts, key, def, min, max, w, sizeof(w));
 	mark_used(key);
-	warn(w);
+	warn(key, w);
 	return v;
 }
 
@@ -94,7 +135,7 @@ bool cmdline_bool(const char *key, bool def)
 	char w[CMDLINE_WARN_MAX];
 	bool v = opt_bool(&opts, key, def, w, sizeof(w));
 	mark_used(key);
-	warn(w);
+	warn(key, w);
 	return v;
 }
 
@@ -103,7 +144,18 @@ int cmdline_choice(const char *key, const char *const choices[], int n, int def)
 	char w[CMDLINE_WARN_MAX];
 	int v = opt_choice(&opts, key, choices, n, def, w, sizeof(w));
 	mark_used(key);
-	warn(w);
+	warn(key, w);
+	return v;
+}
+
+int cmdline_uint_strict(const char *key, uint32_t *out, uint32_t min,
+			uint32_t max, const char *refused)
+{
+	char w[CMDLINE_WARN_MAX];
+	int v =
+	    opt_uint_strict(&opts, key, out, min, max, refused, w, sizeof(w));
+	mark_used(key);
+	warn(key, w);
 	return v;
 }
 
@@ -113,7 +165,7 @@ int cmdline_uint_list(const char *key, uint32_t *out, int max, uint32_t min,
 	char w[CMDLINE_WARN_MAX];
 	int v = opt_uint_list(&opts, key, out, max, min, maxval, w, sizeof(w));
 	mark_used(key);
-	warn(w);
+	warn(key, w);
 	return v;
 }
 

@@ -4,7 +4,8 @@
  * The line (from GRUB's `multiboot` line or QEMU's `-append`) is parsed once
  * at boot by lib/options.c into `key=value` words.  Each getter applies the
  * caller's default and bounds; a bad value prints one warning naming the
- * option and what it accepts, and the default is used — a typo in an option
+ * option and what it accepts (once, however many subsystems read it), and
+ * the default is used — a typo in an option
  * never stops the boot.  After boot, cmdline_report_unused() names every
  * option that no subsystem asked for (usually a misspelt key).
  *
@@ -27,9 +28,24 @@ uint32_t cmdline_uint(const char *key, uint32_t def, uint32_t min,
 bool cmdline_bool(const char *key, bool def);
 int cmdline_choice(const char *key, const char *const choices[], int n,
 		   int def);
+/*
+ * For a value where a default would cost far more than asked for (soak=5
+ * must not start a million-tick soak): 1 and *out set for a good value, 0
+ * when absent, -1 after a warning ending in `refused` for a bad one.
+ */
+int cmdline_uint_strict(const char *key, uint32_t *out, uint32_t min,
+			uint32_t max, const char *refused);
 /* A comma list into out[]; returns its length, or -1 (warned, out unset). */
 int cmdline_uint_list(const char *key, uint32_t *out, int max, uint32_t min,
 		      uint32_t maxval);
+/*
+ * A warning about key that a getter cannot give (a list too long for the
+ * number of levels, an option that needs another): marks key as used and
+ * prints `cmdline: warning: ...` unless key has had its warning already.
+ * Each option is warned about at most once, however many readers it has.
+ */
+__attribute__((format(printf, 2, 3))) void cmdline_warn(const char *key,
+							const char *fmt, ...);
 void cmdline_report_unused(void);
 /* The whole line, as given. */
 const char *cmdline_line(void);

@@ -167,7 +167,7 @@ static __attribute__((noreturn, used)) void ktest_timeout_abort(void)
 	case_stop(CASE_TIMEOUT);
 }
 
-static void ktest_watchdog(uint64_t now, struct trap_frame *tf)
+static TRAP_CALL void ktest_watchdog(uint64_t now, struct trap_frame *tf)
 {
 	if (!current || now < case_deadline || (tf->cs & 3) != 0)
 		return;

@@ -15,12 +15,13 @@ static uint32_t tick_hz;
 static tick_hook_t hooks[TICK_HOOKS_MAX];
 static unsigned nhooks;
 
-static void time_irq(unsigned irq, struct trap_frame *tf)
+static TRAP_CALL void time_irq(unsigned irq, struct trap_frame *tf)
 {
+	uint64_t now = ticks + 1; /* ticks is volatile: read it once */
 	(void)irq;
-	ticks++;
+	ticks = now;
 	for (unsigned i = 0; i < nhooks; i++)
-		hooks[i](ticks, tf);
+		hooks[i](now, tf);
 }
 
 void time_init(uint32_t hz)

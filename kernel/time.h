@@ -13,9 +13,11 @@
 
 #include <stdint.h>
 
+#include "arch/x86.h"
+
 struct trap_frame;
 /* Runs on every tick; tf is the context the timer interrupted. */
-typedef void (*tick_hook_t)(uint64_t now, struct trap_frame *tf);
+typedef TRAP_CALL void (*tick_hook_t)(uint64_t now, struct trap_frame *tf);
 
 void time_init(uint32_t hz);
 uint32_t time_hz(void);

@@ -287,26 +287,46 @@ static const char *opt_scan_u32(const char *s, uint32_t *out)
 	return s;
 }
 
-uint32_t opt_uint(const struct options *o, const char *key, uint32_t def,
-		  uint32_t min, uint32_t max, char *warn, size_t warnlen)
+/* Reads key as a number in [min, max]: 1 good, 0 absent, -1 bad (warned). */
+static int opt_uint_read(const struct options *o, const char *key,
+			 uint32_t *out, uint32_t min, uint32_t max,
+			 const char *using, char *warn, size_t warnlen)
 {
 	const char *s = opt_str(o, key);
 	const char *end;
 	uint32_t v;
 	char what[64];
-	char using[24];
 
 	opt_clear_warn(warn, warnlen);
 	if (!s)
-		return def;
+		return 0;
 	end = opt_scan_u32(s, &v);
-	if (end && *end == '\0' && v >= min && v <= max)
-		return v;
+	if (end && *end == '\0' && v >= min && v <= max) {
+		*out = v;
+		return 1;
+	}
 	fmt_snprintf(what, sizeof(what), "a whole number from %u to %u",
 		     (unsigned)min, (unsigned)max);
-	fmt_snprintf(using, sizeof(using), "using %u", (unsigned)def);
 	opt_warn(warn, warnlen, key, s, what, using);
-	return def;
+	return -1;
+}
+
+uint32_t opt_uint(const struct options *o, const char *key, uint32_t def,
+		  uint32_t min, uint32_t max, char *warn, size_t warnlen)
+{
+	uint32_t v = def;
+	char using[24];
+
+	fmt_snprintf(using, sizeof(using), "using %u", (unsigned)def);
+	opt_uint_read(o, key, &v, min, max, using, warn, warnlen);
+	return v;
+}
+
+int opt_uint_strict(const struct options *o, const char *key, uint32_t *out,
+		    uint32_t min, uint32_t max, const char *refused, char *warn,
+		    size_t warnlen)
+{
+	return opt_uint_read(o, key, out, min, max, refused, warn, warnlen);
 }
 
 /* ASCII only: the command line is not meant to hold anything else. */

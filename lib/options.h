@@ -68,6 +68,18 @@ const char *opt_str(const struct options *o, const char *key);
 uint32_t opt_uint(const struct options *o, const char *key, uint32_t def,
 		  uint32_t min, uint32_t max, char *warn, size_t warnlen);
 
+/*
+ * As opt_uint(), for a value where falling back to a default could cost far
+ * more than asked for (soak=5 must not start the default million-tick
+ * soak): a bad value is refused, not replaced.  Returns 1 and sets *out for
+ * a good value, 0 when the key is absent (no warning), -1 with a warning
+ * ending in `refused` (e.g. "no soak run") for a bad one; *out is then
+ * left alone.
+ */
+int opt_uint_strict(const struct options *o, const char *key, uint32_t *out,
+		    uint32_t min, uint32_t max, const char *refused, char *warn,
+		    size_t warnlen);
+
 /* 1/0, on/off, yes/no, true/false in any case; a bare key means true. */
 bool opt_bool(const struct options *o, const char *key, bool def, char *warn,
 	      size_t warnlen);

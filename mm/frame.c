@@ -9,6 +9,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/frame_pool.h"
 #include "mm/memmap.h"
@@ -191,12 +192,17 @@ void frame_print_map(void)
 	kprintf("memory map (%s):\n", bootinfo.has_mmap
 					  ? "from the boot loader"
 					  : "from mem_lower/mem_upper");
-	for (uint32_t i = 0; i < bootinfo.mmap_count; i++)
-		kprintf("  %08llx-%08llx %-17s %llu KiB\n",
-			bootinfo.mmap[i].base,
-			bootinfo.mmap[i].base + bootinfo.mmap[i].len,
+	/* Ends at or above 4 GiB take 9 hex digits: the columns are 9 wide
+	 * so that such a line lines up with the others. */
+	for (uint32_t i = 0; i < bootinfo.mmap_count; i++) {
+		char lo[20], hi[20];
+		fmt_snprintf(lo, sizeof(lo), "%08llx", bootinfo.mmap[i].base);
+		fmt_snprintf(hi, sizeof(hi), "%08llx",
+			     bootinfo.mmap[i].base + bootinfo.mmap[i].len);
+		kprintf("  %9s-%-9s %-17s %llu KiB\n", lo, hi,
 			memmap_type_name(bootinfo.mmap[i].type),
 			bootinfo.mmap[i].len >> 10);
+	}
 	kprintf("usable frames: %u in %u ranges; bitmap %u bytes at 0x%08x\n",
 		map_result.usable_frames, map_result.nranges, bitmap_bytes,
 		bitmap_pa);

@@ -20,7 +20,7 @@ extern uint32_t boot_page_directory[VM_PDE_COUNT];
 static struct vm_space kernel_space;
 static uint16_t kernel_pt_used[VM_PDE_COUNT];
 static struct vm_space boot_space; /* the boot directory, until vm_init ends */
-static struct vm_space *current_space;
+struct vm_space *vm_current_space;
 static struct vm_space *all_spaces;
 static uint32_t kmap_busy[(VM_KMAP_SLOTS + 31) / 32];
 static uint32_t tables_in_use;
@@ -72,14 +72,14 @@ void vm_kunmap(void *p)
  * through a temporary mapping (release with table_release). */
 static uint32_t *directory(struct vm_space *s)
 {
-	if (s == current_space)
+	if (s == vm_current_space)
 		return (uint32_t *)VM_PAGE_DIRECTORY;
 	return vm_kmap(s->pd_pa);
 }
 
 static uint32_t *table(struct vm_space *s, uint32_t pdi, uint32_t pde)
 {
-	if (s == current_space)
+	if (s == vm_current_space)
 		return recursive_table(pdi);
 	return vm_kmap(pde & PTE_FRAME_MASK);
 }
@@ -142,7 +142,7 @@ static int ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 		pd = directory(s);
 		pd[pdi] = pde;
 		release(pd);
-		if (s == current_space)
+		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
 	*pde_out = pde;
@@ -160,7 +160,7 @@ static void drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
 		uint32_t *pd = directory(s);
 		pd[pdi] = 0;
 		release(pd);
-		if (s == current_space)
+		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
 	frame_free(pde & PTE_FRAME_MASK);
@@ -193,7 +193,7 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 			(*used_count(s, pdi))++;
 		}
 		release(pt);
-		if (rc == VM_OK && (s == current_space || pdi >= VM_KERNEL_PDI))
+		if (rc == VM_OK && (s == vm_current_space || pdi >= VM_KERNEL_PDI))
 			invlpg(va);
 	}
 	irq_restore(on);
@@ -221,7 +221,7 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 		release(pt);
 	}
 	if (rc == VM_OK) {
-		if (s == current_space || pdi >= VM_KERNEL_PDI)
+		if (s == vm_current_space || pdi >= VM_KERNEL_PDI)
 			invlpg(va);
 		if (--(*used_count(s, pdi)) == 0)
 			drop_table(s, pdi, pde);
@@ -252,7 +252,7 @@ int vm_retarget(struct vm_space *s, uint32_t va, uint32_t pa, bool flush,
 		release(pt);
 	}
 	if (rc == VM_OK && flush &&
-	    (s == current_space || pdi >= VM_KERNEL_PDI))
+	    (s == vm_current_space || pdi >= VM_KERNEL_PDI))
 		invlpg(va);
 	irq_restore(on);
 	return rc;
@@ -309,14 +309,12 @@ struct vm_space *vm_kernel_space(void)
 
 struct vm_space *vm_current(void)
 {
-	return current_space;
+	return vm_current_space;
 }
 
-void vm_switch(struct vm_space *s)
+void vm_switch_slow(struct vm_space *s)
 {
-	if (s == current_space)
-		return;
-	current_space = s;
+	vm_current_space = s;
 	write_cr3(s->pd_pa);
 }
 
@@ -358,7 +356,7 @@ void vm_space_fini(struct vm_space *s)
 {
 	bool on = irq_save();
 	uint32_t *pd;
-	if (s == &kernel_space || s == current_space)
+	if (s == &kernel_space || s == vm_current_space)
 		panic("vm_space_fini: cannot destroy the %s address space",
 		      s == &kernel_space ? "kernel" : "current");
 	for (struct vm_space **p = &all_spaces; *p; p = &(*p)->next)
@@ -401,7 +399,7 @@ void vm_init(void)
 	uint32_t kmap_pa, bm_pa, bm_bytes;
 
 	boot_space.pd_pa = KPHYS(boot_page_directory);
-	current_space = &boot_space;
+	vm_current_space = &boot_space;
 	boot_page_directory[VM_RECURSIVE_PDI] =
 	    boot_space.pd_pa | KERNEL_PDE_FLAGS;
 	write_cr3(boot_space.pd_pa);
@@ -429,7 +427,7 @@ void vm_init(void)
 	map_range((uint32_t)KVIRT(bm_pa), bm_pa,
 		  (uint32_t)KVIRT(bm_pa + bm_bytes), VM_WRITE);
 
-	current_space = &kernel_space;
+	vm_current_space = &kernel_space;
 	write_cr3(kernel_space.pd_pa);
 	gdt_set_double_fault_cr3(kernel_space.pd_pa);
 }

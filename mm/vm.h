@@ -100,8 +100,16 @@ struct vm_space *vm_kernel_space(void);
 int vm_space_init(struct vm_space *s);
 /* Free a space's user page tables and directory (not the mapped frames). */
 void vm_space_fini(struct vm_space *s);
-/* Make s the current address space (reloads CR3 only if it changes). */
-void vm_switch(struct vm_space *s);
+/* The current address space: vm.c's, read through vm_current(). */
+extern struct vm_space *vm_current_space;
+void vm_switch_slow(struct vm_space *s);
+/* Make s the current address space (reloads CR3 only if it changes).
+ * Inline: it is on every context switch's path. */
+static inline void vm_switch(struct vm_space *s)
+{
+	if (s != vm_current_space)
+		vm_switch_slow(s);
+}
 struct vm_space *vm_current(void);
 
 int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags);

@@ -25,6 +25,7 @@ static struct mlfq mlfq;
 static struct task main_task, *idle;
 static struct task *current;
 static struct task *all_tasks;
+static uint64_t next_boost;   /* the tick of the next boost (plan_boost) */
 static struct task *sleepers; /* sorted by wake_at */
 /*
  * The task picked at the last timer interrupt: the tick belongs to it, even
@@ -144,7 +145,7 @@ static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
 }
 
 /* The trap-exit hook: the one place where the CPU changes tasks. */
-static struct trap_frame *sched_trap_exit(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *sched_trap_exit(struct trap_frame *tf)
 {
 	struct task *next;
 	if (!need_resched)
@@ -160,7 +161,7 @@ static struct trap_frame *sched_trap_exit(struct trap_frame *tf)
 	return switch_to(next, tf);
 }
 
-static struct trap_frame *yield_trap(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *yield_trap(struct trap_frame *tf)
 {
 	return tf; /* the work is sched_trap_exit's, which runs next */
 }
@@ -203,7 +204,19 @@ static void charge_tick(uint64_t now)
 		mlfq_charge(&mlfq, &t->ent, what);
 }
 
-static void sched_tick(uint64_t now, struct trap_frame *tf)
+/*
+ * Rule 5's next boost: the first multiple of the period after now (the
+ * boost is due at every t > 0 that the period divides); never without a
+ * period.  Kept as a tick number so that the timer path compares instead
+ * of dividing.
+ */
+static void plan_boost(uint64_t now)
+{
+	uint32_t s = mlfq.p.boost;
+	next_boost = s ? (now / s + 1) * s : UINT64_MAX;
+}
+
+static TRAP_CALL void sched_tick(uint64_t now, struct trap_frame *tf)
 {
 	(void)tf;
 	stats.ticks++;
@@ -215,7 +228,8 @@ static void sched_tick(uint64_t now, struct trap_frame *tf)
 		return;
 	}
 	charge_tick(now);
-	if (mlfq.p.boost && mlfq_boost_due(&mlfq, (uint32_t)now)) {
+	if (now >= next_boost) { /* mlfq_boost_due, without a division */
+		next_boost += mlfq.p.boost;
 		mlfq_boost(&mlfq); /* rule 5 */
 		stats.boosts++;
 		if (trace_on)
@@ -508,7 +522,8 @@ static bool ktest_in_main(void)
 /*
  * A per-level list from the command line, highest level first (as OSTEP's
  * -Q and -A): one value applies to every level; otherwise there must be one
- * per level.  Returns false (and warns) when the list does not fit.
+ * per level.  Returns false (and warns, leaving by_level alone) when the
+ * list does not fit.
  */
 static bool read_level_list(const char *key, uint32_t *by_level, int levels)
 {
@@ -518,9 +533,10 @@ static bool read_level_list(const char *key, uint32_t *by_level, int levels)
 	if (n <= 0)
 		return n == 0;
 	if (n != 1 && n != levels) {
-		kprintf("cmdline: warning: %s has %d values for %d levels; "
-			"using the defaults\n",
-			key, n, levels);
+		cmdline_warn(key,
+			     "%s has %d values for %d levels; using the "
+			     "defaults",
+			     key, n, levels);
 		return false;
 	}
 	for (int i = 0; i < levels; i++)
@@ -548,9 +564,11 @@ static void read_params(struct mlfq_params *p)
 		if (p->allot[l] == 0)
 			p->allot[l] = 1;
 	}
-	if (!read_level_list("mlfq.quantum", p->quantum, p->levels) ||
-	    !read_level_list("mlfq.allotment", p->allot, p->levels))
-		mlfq_params_default(p);
+	/* Each list on its own: a bad one keeps its defaults (and says so)
+	 * without taking a good one down with it, and both are always read,
+	 * since an option never read is reported as unknown. */
+	read_level_list("mlfq.quantum", p->quantum, p->levels);
+	read_level_list("mlfq.allotment", p->allot, p->levels);
 	p->boost = cmdline_uint("mlfq.boost", p->boost, 0, MLFQ_MAX_QUANTUM);
 	p->io_refill = cmdline_bool("mlfq.io_refill", p->io_refill);
 	p->io_to_head = cmdline_bool("mlfq.io_head", p->io_to_head);
@@ -573,9 +591,14 @@ int sched_set_params(const struct mlfq_params *p)
 		irq_restore(on);
 		return -1;
 	}
+	/* New parameters, but the counters still count since boot (`mlfq`
+	 * shows them as such; the tests change parameters and back). */
+	struct mlfq_stats kept = mlfq.stats;
 	mlfq_remove(&mlfq, &main_task.ent);
 	mlfq_init(&mlfq, p);
+	mlfq.stats = kept;
 	mlfq_add(&mlfq, &main_task.ent);
+	plan_boost(time_ticks());
 	irq_restore(on);
 	return 0;
 }
@@ -585,6 +608,7 @@ void sched_init(void)
 	struct mlfq_params p;
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
+	plan_boost(time_ticks());
 	trace_on = cmdline_bool("sched.trace", false);
 	if (trace_on)
 		kprintf("SCHED levels %d\n", p.levels);

@@ -31,6 +31,7 @@ static struct {
 	int last_pick;
 	bool started;
 	volatile bool done;
+	volatile bool stop; /* workload_stop(): end at the next tick */
 	uint32_t first_tick, ticks;
 } w;
 
@@ -82,7 +83,7 @@ static struct task *workload_tick(uint64_t now)
 		w.started = true;
 		w.first_tick = (uint32_t)now;
 	}
-	if (mlfq_run_done(&w.run)) {
+	if (mlfq_run_done(&w.run) || w.stop) {
 		w.ticks = (uint32_t)now - w.first_tick;
 		w.done = true;
 		sched_set_takeover(NULL);
@@ -160,6 +161,7 @@ int workload_run(const char *spec, uint32_t io_time,
 {
 	size_t n = 0, made = 0;
 	w.run.jobs = NULL;
+	w.stop = false; /* from here on a workload_stop() counts */
 	if (prepare(spec, io_time, p, &n) != 0) {
 		free_run(0);
 		return -1;
@@ -180,15 +182,27 @@ int workload_run(const char *spec, uint32_t io_time,
 	while (!w.done)
 		wq_block(&w.done_wq);
 	irq_restore(on);
-	mlfq_run_stats(&w.run);
 	rep->jobs = (uint32_t)n;
 	rep->ticks = w.ticks;
 	rep->threads_agree = 0;
-	for (size_t i = 0; i < n; i++)
-		rep->threads_agree += w.probes[i].seen == w.run.jobs[i].run;
-
+	rep->stopped = w.stop && !mlfq_run_done(&w.run);
+	if (rep->stopped) {
+		/* The jobs left half done: end their threads, then reap all. */
+		kprintf("workload: stopped after %u ticks\n", w.ticks);
+		finish_leftovers(made);
+	} else {
+		mlfq_run_stats(&w.run);
+		for (size_t i = 0; i < n; i++)
+			rep->threads_agree +=
+			    w.probes[i].seen == w.run.jobs[i].run;
+	}
 	free_run(made);
 	return 0;
+}
+
+void workload_stop(void)
+{
+	w.stop = true;
 }
 
 /* OSTEP's defaults (mlfq_params_ostep) under the mlfq.* options. */

@@ -37,6 +37,7 @@ struct workload_report {
 	uint32_t jobs;
 	uint32_t ticks;		/* ticks the workload took */
 	uint32_t threads_agree; /* jobs whose thread saw exactly its run time */
+	bool stopped;		/* workload_stop() ended it early */
 };
 
 /*
@@ -46,6 +47,13 @@ struct workload_report {
  */
 int workload_run(const char *spec, uint32_t io_time,
 		 const struct mlfq_params *p, struct workload_report *rep);
+
+/*
+ * Ends the running workload at the next timer tick (safe from an interrupt
+ * handler: it only sets a flag): workload_run then ends the unfinished
+ * jobs' threads, reaps every thread, frees the run and reports stopped.
+ */
+void workload_stop(void);
 
 /* The sched.workload= option, if given: run it with the mlfq.* options. */
 void workload_run_from_cmdline(void);

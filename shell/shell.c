@@ -26,7 +26,7 @@ static const struct shell_cmd commands[] = {
 	{"help", "help [COMMAND]", "list the commands, or explain one",
 	 NULL, 0, 1, cmd_help},
 	{"ps", "ps", "the tasks: state, MLFQ level, ticks run at each level",
-	 "'*' marks the running task (the shell itself).  A task's ticks are\n"
+	 "'*' marks the running task (the shell itself at the prompt).  A\n"
 	 "the timer ticks charged to it at each priority level (top first).",
 	 0, 0, shell_cmd_ps},
 	{"mlfq", "mlfq", "the scheduler's queues and parameters",
@@ -61,7 +61,7 @@ static const struct shell_cmd commands[] = {
 	{"test", "test [GLOB]", "run the self-tests (all, or suite.name GLOB)",
 	 "Prints KTAP and 'N passed, N failed'; the console stays up.  A case\n"
 	 "that panics still ends the machine, and cases that need the test\n"
-	 "harness (serial.*) time out here.",
+	 "harness on the host (serial.*) skip here.",
 	 0, 1, shell_cmd_test},
 	{"ticks", "ticks", "timer ticks since boot, and the tick rate",
 	 NULL, 0, 0, shell_cmd_ticks},
@@ -135,7 +135,10 @@ static int cmd_help(int argc, char **argv)
 			shell_printf("  %-8s %s\n", commands[i].name,
 				     commands[i].help);
 		shell_printf("keys: Backspace, Ctrl-U (erase line), Ctrl-C "
-			     "(abandon line), Up/Down (history)\n");
+			     "(abandon line, stop run), Up/Down (history),\n"
+			     "  Ctrl-T (task list, also during run); a line "
+			     "holds at most %d characters\n",
+			     LINEEDIT_MAX);
 		return SHELL_OK;
 	}
 	c = find(argv[1]);
@@ -217,28 +220,85 @@ int shell_execute(const char *line)
 static struct wait_queue input_wq;
 static volatile bool input_waiting;
 
+/* While a command can be interrupted: its stop function, and the bytes
+ * typed meanwhile (written by the tick hook, read by shell_getc). */
+static void (*volatile interrupt_fn)(void);
+static char typeahead[SHELL_TYPEAHEAD];
+static volatile unsigned typeahead_len, typeahead_pos;
+
 static bool input_pending(void)
 {
 	return serial_rx_pending() > 0 || keyboard_pending() > 0;
 }
 
-static void input_tick(uint64_t now, struct trap_frame *tf)
+static int input_getc(void)
+{
+	int c = serial_getc();
+	return c >= 0 ? c : keyboard_getc();
+}
+
+void shell_set_interrupt(void (*stop)(void))
+{
+	bool on = irq_save();
+	interrupt_fn = stop;
+	irq_restore(on);
+}
+
+static void print_tasks(void)
+{
+	static char ps_name[] = "ps";
+	char *ps_argv[] = {ps_name, NULL};
+	kprintf("^T\n");
+	shell_cmd_ps(1, ps_argv);
+}
+
+/* The keys typed while an interruptible command runs (interrupts off). */
+static void interrupt_keys(void)
+{
+	int c;
+	while ((c = input_getc()) >= 0) {
+		if (c == SHELL_KEY_STATUS) {
+			print_tasks();
+		} else if (c == SHELL_KEY_INTERRUPT) {
+			kprintf("^C\n");
+			interrupt_fn();
+		} else if (typeahead_len < SHELL_TYPEAHEAD) {
+			typeahead[typeahead_len++] = (char)c;
+		}
+	}
+}
+
+static TRAP_CALL void input_tick(uint64_t now, struct trap_frame *tf)
 {
 	(void)now;
 	(void)tf;
-	if (input_waiting && input_pending()) {
+	if (interrupt_fn)
+		interrupt_keys();
+	else if (input_waiting && input_pending()) {
 		input_waiting = false;
 		wq_wake_one(&input_wq);
 	}
 }
 
+static int typeahead_getc(void)
+{
+	int c = -1;
+	bool on = irq_save();
+	if (typeahead_pos < typeahead_len)
+		c = (uint8_t)typeahead[typeahead_pos++];
+	if (typeahead_pos == typeahead_len)
+		typeahead_pos = typeahead_len = 0;
+	irq_restore(on);
+	return c;
+}
+
 int shell_getc(void)
 {
 	for (;;) {
-		int c = serial_getc();
+		int c = typeahead_getc();
 		bool on;
 		if (c < 0)
-			c = keyboard_getc();
+			c = input_getc();
 		if (c >= 0)
 			return c;
 		on =
@@ -278,23 +338,23 @@ static void prompt(void)
 
 /*
  * Read one line; false if it was abandoned with Ctrl-C.  Ctrl-T ("status",
- * like BSD's SIGINFO key) prints the task list at any moment, then the
- * prompt and the line typed so far again.
+ * like BSD's SIGINFO key) prints the task list, then the prompt and the
+ * line typed so far again.  Until the first byte of a new line the editor
+ * still holds the previous (finished) line, which must not be redrawn.
  */
 static bool read_line(void)
 {
+	bool started = false;
 	for (;;) {
 		int c = shell_getc();
 		if (c == SHELL_KEY_STATUS) {
-			static char ps_name[] = "ps";
-			char *ps_argv[] = {ps_name, NULL};
-			kprintf("^T\n");
-			shell_cmd_ps(1, ps_argv);
+			print_tasks();
 			prompt();
-			kprintf("%s", lineedit_line(&editor));
+			kprintf("%s", started ? lineedit_line(&editor) : "");
 			continue;
 		}
 		enum lineedit_event ev = lineedit_feed(&editor, (uint8_t)c);
+		started = true;
 		if (ev != LINEEDIT_MORE)
 			return ev == LINEEDIT_DONE;
 	}

@@ -31,8 +31,10 @@
 #include <stdarg.h>
 
 #define SHELL_PROMPT "keel> "
-/* Ctrl-T: print the task list, whatever is being typed. */
+/* Ctrl-T: print the task list, whatever is being typed, and during run. */
 #define SHELL_KEY_STATUS 0x14
+/* Ctrl-C: abandon the line being typed; stop a command that can stop. */
+#define SHELL_KEY_INTERRUPT 0x03
 /* Words in a command line, the command's name included. */
 #define SHELL_MAX_WORDS 16
 
@@ -71,6 +73,16 @@ int shell_getc(void);
  * (Listings printed by other subsystems, such as the memory map of `mem`,
  * go straight to the console.)
  */
+/*
+ * While a long command runs (run: the workload owns the CPU and the shell
+ * is blocked), a tick hook takes the keys from both inputs: Ctrl-T prints
+ * the task list at once, Ctrl-C calls stop (from the timer interrupt: it
+ * may only set a flag the command acts on), and any other byte is kept for
+ * the next line (up to SHELL_TYPEAHEAD of them).  stop NULL ends this.
+ */
+#define SHELL_TYPEAHEAD 64
+void shell_set_interrupt(void (*stop)(void));
+
 typedef int (*shell_vprintf_t)(const char *fmt, va_list ap);
 shell_vprintf_t shell_set_output(shell_vprintf_t f);
 

@@ -5,6 +5,7 @@
  * so `heap blocks` copies the block list with interrupts off into a fixed
  * table and prints the copy afterwards.
  */
+#include "arch/layout.h"
 #include "arch/x86.h"
 #include "lib/string.h"
 #include "mm/dump.h"
@@ -55,6 +56,12 @@ static void print_permille(size_t num, size_t den)
 	shell_printf("%u.%u%%", pm / 10, pm % 10);
 }
 
+/* "1 block", "2 blocks". */
+static const char *plural(uint32_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void heap_stats_print(void)
 {
 	struct heap_stats s;
@@ -64,21 +71,24 @@ static void heap_stats_print(void)
 		     "placement: %s fit\n",
 		     (uint32_t)h->start, KIB(s.heap_size), KIB(s.high_water),
 		     heap_fit_name(h->fit));
-	shell_printf("  allocated: %u blocks, %u bytes (%u asked for; the rest "
-		     "is headers and rounding)\n",
-		     s.alloc_blocks, (uint32_t)s.block_bytes,
-		     (uint32_t)s.payload_bytes);
-	shell_printf("  free:      %u blocks, %u bytes, largest %u "
+	shell_printf(
+	    "  allocated: %u block%s, %u bytes (%u asked for; the rest "
+	    "is headers and rounding)\n",
+	    s.alloc_blocks, plural(s.alloc_blocks), (uint32_t)s.block_bytes,
+	    (uint32_t)s.payload_bytes);
+	shell_printf("  free:      %u block%s, %u bytes, largest %u "
 		     "(%u on quick lists)\n",
-		     s.free_blocks, (uint32_t)s.free_bytes,
-		     (uint32_t)s.largest_free, s.quick_blocks);
+		     s.free_blocks, plural(s.free_blocks),
+		     (uint32_t)s.free_bytes, (uint32_t)s.largest_free,
+		     s.quick_blocks);
 	shell_printf("  peak utilisation: ");
 	print_permille(s.peak_payload, s.high_water);
 	shell_printf(" (most payload ever live %u / high-water %u bytes)\n",
 		     (uint32_t)s.peak_payload, (uint32_t)s.high_water);
-	shell_printf("  the heap grew %u times, shrank %u times, could not "
-		     "grow %u times\n",
-		     s.grows, s.shrinks, s.grow_failures);
+	shell_printf("  the heap grew %u time%s, shrank %u time%s, could not "
+		     "grow %u time%s\n",
+		     s.grows, plural(s.grows), s.shrinks, plural(s.shrinks),
+		     s.grow_failures, plural(s.grow_failures));
 }
 
 struct heap_snap {
@@ -123,8 +133,8 @@ static void heap_blocks_print(void)
 	}
 	if (s.total > s.n)
 		shell_printf("  ... %u more\n", s.total - s.n);
-	shell_printf("%u blocks: %u allocated, %u free\n", s.total, s.allocated,
-		     s.total - s.allocated);
+	shell_printf("%u block%s: %u allocated, %u free\n", s.total,
+		     plural(s.total), s.allocated, s.total - s.allocated);
 }
 
 int shell_cmd_heap(int argc, char **argv)
@@ -171,6 +181,40 @@ static int vm_stop(const char *what, uint32_t lo, uint32_t hi)
 }
 
 /*
+ * Why nothing is mapped at va: what the layout (README, "Virtual layout")
+ * keeps there.  A fault at such an address is the kernel's own bug, and
+ * the region names the likely one.
+ */
+static const char *vm_why_unmapped(uint32_t va)
+{
+	uint32_t page = va & PTE_FRAME_MASK;
+	if (va < KERNEL_VMA)
+		return "user space: no process exists yet, so nothing is "
+		       "mapped below 0xC0000000";
+	if (va >= (uint32_t)__kernel_start && va < (uint32_t)__text_start)
+		return "the image's first page, .boot (Multiboot header and "
+		       "_start): it runs before paging at physical 1 MiB and "
+		       "is not mapped in the higher half";
+	if (page == (uint32_t)boot_stack_guard)
+		return "the boot stack's guard page, unmapped on purpose so "
+		       "an overflow faults";
+	if (va >= (uint32_t)__kernel_start && va < (uint32_t)__bss_end)
+		return "a gap between the image's sections";
+	if (va >= VM_KSTACK_BASE && va < VM_KSTACK_LIMIT)
+		return "the kernel-stack area: a slot's lowest page is its "
+		       "guard, the rest is mapped while a task owns the slot";
+	if (va >= VM_HEAP_BASE && va < VM_HEAP_LIMIT)
+		return "the kernel heap: pages are mapped as the heap grows "
+		       "and may be returned when it shrinks";
+	if (va >= VM_KMAP_BASE && va < VM_KMAP_BASE + VM_KMAP_SLOTS * PAGE_SIZE)
+		return "a temporary mapping slot (vm_kmap), mapped only while "
+		       "in use";
+	if (va < VM_KSTACK_BASE)
+		return "past the kernel image and the frame bitmap: unused";
+	return "outside every region of the layout: unused";
+}
+
+/*
  * The page table for va, read through the recursive mapping when va lies
  * in it: there the page directory itself serves as the table, so the
  * "page table entry" is directory entry PTI(va).
@@ -201,9 +245,12 @@ int shell_cmd_vm(int argc, char **argv)
 	print_flags(pde, false);
 	shell_printf("\n");
 	base = pdi << VM_PD_SHIFT;
-	if (!(pde & PTE_PRESENT))
-		return vm_stop("no page table covers", base,
-			       base + (1u << VM_PD_SHIFT) - 1);
+	if (!(pde & PTE_PRESENT)) {
+		vm_stop("no page table covers", base,
+			base + (1u << VM_PD_SHIFT) - 1);
+		shell_printf("  why: %s\n", vm_why_unmapped(va));
+		return SHELL_OK;
+	}
 	shell_printf("    -> page table at physical 0x%08x%s\n",
 		     pde & PTE_FRAME_MASK,
 		     pdi == VM_RECURSIVE_PDI
@@ -214,9 +261,11 @@ int shell_cmd_vm(int argc, char **argv)
 	print_flags(pte, true);
 	shell_printf("\n");
 	base = va & PTE_FRAME_MASK;
-	if (!(pte & PTE_PRESENT))
-		return vm_stop("nothing is mapped at", base,
-			       base + PAGE_OFFSET_MASK);
+	if (!(pte & PTE_PRESENT)) {
+		vm_stop("nothing is mapped at", base, base + PAGE_OFFSET_MASK);
+		shell_printf("  why: %s\n", vm_why_unmapped(va));
+		return SHELL_OK;
+	}
 	shell_printf("    -> page frame at physical 0x%08x\n",
 		     pte & PTE_FRAME_MASK);
 	shell_printf("  physical address: 0x%08x\n",

@@ -19,9 +19,9 @@
 #define MLFQ_SHOW_PER_LEVEL 6
 /*
  * The longest workload the console runs, in ticks (an upper bound computed
- * before it starts, see run_bound): the trace prints a line a tick, and
- * the console cannot interrupt a run, so 10000 ticks (100 s at 100 Hz) is
- * where a demonstration ends.  Longer ones: sched.workload= at boot.
+ * before it starts, see run_bound): the trace prints a line a tick, so
+ * 10000 ticks (100 s at 100 Hz) is where a demonstration ends (Ctrl-C stops
+ * one sooner).  Longer ones: sched.workload= at boot.
  */
 #define RUN_MAX_TICKS 10000u
 #define RUN_MAX_IO    1000u
@@ -75,6 +75,20 @@ static void ps_print(const struct ps_row *r, int levels)
 	shell_printf("\n");
 }
 
+/* The task list is newest first; ps shows pid order (insertion sort:
+ * at most PS_MAX_TASKS rows, nearly always reversed). */
+static void ps_sort(struct ps_snap *s)
+{
+	static struct ps_row row;
+	for (int i = 1; i < s->n; i++) {
+		int j = i;
+		row = s->rows[i];
+		for (; j > 0 && s->rows[j - 1].id > row.id; j--)
+			s->rows[j] = s->rows[j - 1];
+		s->rows[j] = row;
+	}
+}
+
 int shell_cmd_ps(int argc, char **argv)
 {
 	static struct ps_snap snap; /* 4.6 KiB: too big for the stack */
@@ -83,7 +97,8 @@ int shell_cmd_ps(int argc, char **argv)
 	snap.n = snap.total = 0;
 	snap.levels = sched_params()->levels;
 	task_for_each(ps_take, &snap); /* with interrupts off */
-	shell_printf("%d tasks ('*': running now, this shell)\n", snap.total);
+	ps_sort(&snap);
+	shell_printf("%d tasks ('*': running now)\n", snap.total);
 	shell_printf("  id name         state    level switched preempted  "
 		     "ticks at each level (top first)\n");
 	for (int i = 0; i < snap.n; i++)
@@ -138,9 +153,9 @@ static void mlfq_take(struct mlfq_snap *s)
 static void mlfq_print_level(const struct mlfq_snap *s, int l)
 {
 	const struct mlfq_level_snap *v = &s->lv[l];
-	shell_printf("  %5d %6u ticks %5u %-7s %6u  ", l, s->p.quantum[l],
-		     s->p.allot[l], s->p.allot[l] == 1 ? "quantum" : "quanta",
-		     v->len);
+	shell_printf("  %5d %6u %-5s %5u %-7s %6u  ", l, s->p.quantum[l],
+		     s->p.quantum[l] == 1 ? "tick" : "ticks", s->p.allot[l],
+		     s->p.allot[l] == 1 ? "quantum" : "quanta", v->len);
 	if (v->len == 0)
 		shell_printf("-");
 	for (int i = 0; i < v->shown; i++)
@@ -173,9 +188,12 @@ int shell_cmd_mlfq(int argc, char **argv)
 		     "not arrived); idle is not one\n",
 		     s.attached, s.queued, s.attached - s.queued);
 	shell_printf("since boot: %u ticks charged, %u quanta used up, "
-		     "%u demotions, %u boosts\n",
+		     "%u demotion%s, %u boost%s\n"
+		     "  (every task's, exited ones too: ps shows the live "
+		     "tasks only; run's workloads are not counted)\n",
 		     s.stats.charged, s.stats.expired, s.stats.demoted,
-		     s.stats.boosts);
+		     s.stats.demoted == 1 ? "" : "s", s.stats.boosts,
+		     s.stats.boosts == 1 ? "" : "s");
 	return SHELL_OK;
 }
 
@@ -317,8 +335,17 @@ int shell_cmd_run(int argc, char **argv)
 		return shell_bad("%s", bad);
 	if (run_check_size(argv[1], o.io) != SHELL_OK)
 		return SHELL_EUSAGE;
-	if (workload_run(argv[1], o.io, &p, &rep) != 0)
+	shell_set_interrupt(workload_stop); /* Ctrl-C, Ctrl-T meanwhile */
+	int rc = workload_run(argv[1], o.io, &p, &rep);
+	shell_set_interrupt(NULL);
+	if (rc != 0)
 		return SHELL_EFAIL;
+	if (rep.stopped) {
+		shell_printf("run: stopped by Ctrl-C after %u ticks; its %u "
+			     "threads were ended and reaped\n",
+			     rep.ticks, rep.jobs);
+		return SHELL_EFAIL;
+	}
 	shell_printf("run: %u jobs in %u ticks; %u of %u job threads ran "
 		     "exactly their run time\n",
 		     rep.jobs, rep.ticks, rep.threads_agree, rep.jobs);

@@ -181,6 +181,34 @@ static int spinner(void *arg)
 	return 0;
 }
 
+static volatile bool interactive_stop;
+
+/*
+ * After creating the threads ts[0..n): if one is missing (out of memory),
+ * stop the others (their stop flags), reap them, put the saved parameters
+ * back and fail the case.  A case that stops half-way leaves no thread
+ * and no parameter change behind for the cases after it.
+ */
+static void all_made_or_undo(struct task *const *ts, int n,
+			     const struct mlfq_params *saved)
+{
+	int made = 0;
+	for (int i = 0; i < n; i++)
+		made += ts[i] != NULL;
+	if (made == n)
+		return;
+	spin_stop = interactive_stop = true;
+	for (int i = 0; i < n; i++)
+		if (ts[i])
+			task_wait(ts[i]);
+	if (saved)
+		params_restore(saved);
+	ktest_diag("created %d of %d threads (out of memory?)", made, n);
+	ktest_fail_msg(__FILE__, __LINE__, "a thread could not be created",
+		       true);
+	ktest_stop_();
+}
+
 KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 {
 	struct gamer g = {0};
@@ -189,7 +217,8 @@ KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 	spin_stop = false;
 	struct task *other = task_create("competitor", spinner, NULL);
 	struct task *t = task_create("gamer", gamer, &g);
-	KASSERT_TRUE(other && t);
+	struct task *made[] = {other, t};
+	all_made_or_undo(made, 2, &saved);
 	task_wait(t);
 	spin_stop = true;
 	task_wait(other);
@@ -207,8 +236,6 @@ KTEST(sched, yielding_before_quantum_end_is_still_demoted)
 struct starvation {
 	uint32_t per_window[BOOST_WINDOWS];
 };
-
-static volatile bool interactive_stop;
 
 /* Runs 2 ticks, sleeps 1: with io_refill (rules 4a/4b of the chapter's
  * first version) it keeps the top level, and two of them keep it busy. */
@@ -244,7 +271,8 @@ static void starve(uint32_t boost, struct starvation *s)
 	struct task *lng = task_create("long", spinner, NULL);
 	struct task *i1 = task_create("inter-1", busy_interactive, NULL);
 	struct task *i2 = task_create("inter-2", busy_interactive, NULL);
-	KASSERT_TRUE(lng && i1 && i2);
+	struct task *made[] = {lng, i1, i2};
+	all_made_or_undo(made, 3, &saved);
 	/* Let the long task sink (its top quantum), then align with boosts. */
 	task_sleep(BOOST_PERIOD - (uint32_t)(time_ticks() % BOOST_PERIOD));
 	for (int w = 0; w < BOOST_WINDOWS; w++) {
@@ -284,7 +312,8 @@ KTEST_BUDGET(sched, equal_tasks_split_the_cpu_within_a_quantum, 2000)
 	spin_stop = false;
 	struct task *a = task_create("equal-a", spinner, NULL);
 	struct task *b = task_create("equal-b", spinner, NULL);
-	KASSERT_TRUE(a && b);
+	struct task *made[] = {a, b};
+	all_made_or_undo(made, 2, &saved);
 	task_sleep(300);
 	bool on = irq_save();
 	uint32_t ta = total_ticks(a), tb = total_ticks(b);
@@ -326,19 +355,25 @@ static int sleep_then_return(void *arg)
 	return (int)(uintptr_t)arg;
 }
 
+/* 200 threads of 16 KiB stacks need 3.2 MiB: the reason keel's minimum
+ * memory is 8 MiB (init/main.c).  When memory runs out half-way, the
+ * threads made are still reaped before the case fails. */
 KTEST(sched, two_hundred_threads_at_once)
 {
 	static struct task *t[200];
-	int bad = 0;
-	for (int i = 0; i < 200; i++) {
-		t[i] = task_create("many", sleep_then_return,
-				   (void *)(uintptr_t)i);
-		KASSERT_NOT_NULL(t[i]);
+	int bad = 0, made = 0;
+	while (made < 200) {
+		t[made] = task_create("many", sleep_then_return,
+				      (void *)(uintptr_t)made);
+		if (!t[made])
+			break;
+		made++;
 	}
-	KEXPECT_EQ(task_count() >= 200, 1);
-	for (int i = 0; i < 200; i++)
+	KEXPECT_EQ(task_count() >= (uint32_t)made, 1);
+	for (int i = 0; i < made; i++)
 		bad += task_wait(t[i]) != i;
 	KEXPECT_EQ(bad, 0);
+	KEXPECT_EQ(made, 200);
 }
 
 KTEST(sched, sleep_wakes_at_tick_n_at_most_one_late)

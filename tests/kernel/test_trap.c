@@ -9,7 +9,7 @@
 
 static volatile uint32_t int3_hits, int3_eip;
 
-static struct trap_frame *count_int3(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *count_int3(struct trap_frame *tf)
 {
 	int3_hits++;
 	int3_eip = tf->eip; /* #BP is a trap: EIP is past the int3 */
@@ -36,7 +36,7 @@ KTEST(trap, int3_reaches_registered_handler_and_returns)
 #define DIV_ECX_LENGTH 2
 static volatile uint32_t de_hits, de_error;
 
-static struct trap_frame *skip_divide(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *skip_divide(struct trap_frame *tf)
 {
 	const uint8_t *insn = (const uint8_t *)tf->eip;
 	de_hits++;
@@ -66,7 +66,7 @@ KTEST(trap, divide_error_caught_and_execution_continues)
 
 static volatile struct trap_frame seen;
 
-static struct trap_frame *copy_frame(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *copy_frame(struct trap_frame *tf)
 {
 	seen = *tf;
 	return tf;

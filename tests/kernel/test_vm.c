@@ -151,7 +151,7 @@ extern const char probe_read_insn[], probe_read_fixup[];
 
 static volatile uint32_t pf_hits, pf_addr;
 
-static struct trap_frame *catch_probe_fault(struct trap_frame *tf)
+static TRAP_CALL struct trap_frame *catch_probe_fault(struct trap_frame *tf)
 {
 	if (tf->eip != (uint32_t)probe_read_insn)
 		trap_fatal(tf); /* not the probe: report it as usual */

@@ -274,6 +274,46 @@ KTEST(options, uint_absent_is_default_without_warning)
 	KEXPECT_STREQ(warn, "");
 }
 
+/* A bad value for a costly action is refused, never replaced by a default. */
+KTEST(options, uint_strict_refuses_bad_values)
+{
+	struct options *o = &opt_test_o;
+	char warn[OPT_TEST_WARN] = "stale";
+	uint32_t v = 7;
+
+	opt_parse(o, "soak=5 ok=2000 hex=0x400 junk=1k flag");
+	KEXPECT_EQ(opt_uint_strict(o, "soak", &v, 1000, 100000000,
+				   "no soak run", warn, sizeof(warn)),
+		   -1);
+	KEXPECT_EQ(v, 7);
+	KEXPECT_STREQ(warn, "soak=5: expects a whole number from 1000 to "
+			    "100000000; no soak run");
+	KEXPECT_EQ(opt_uint_strict(o, "junk", &v, 0, 10, "refused", warn,
+				   sizeof(warn)),
+		   -1);
+	KEXPECT_EQ(v, 7);
+	KEXPECT_EQ(opt_uint_strict(o, "flag", &v, 0, 10, "refused", warn,
+				   sizeof(warn)),
+		   -1);
+	KEXPECT_STREQ(warn, "flag: expects a whole number from 0 to 10; "
+			    "refused");
+	KEXPECT_EQ(opt_uint_strict(o, "ok", &v, 1000, 100000000, "no", warn,
+				   sizeof(warn)),
+		   1);
+	KEXPECT_EQ(v, 2000);
+	KEXPECT_STREQ(warn, "");
+	KEXPECT_EQ(opt_uint_strict(o, "hex", &v, 1000, 100000000, "no", warn,
+				   sizeof(warn)),
+		   1);
+	KEXPECT_EQ(v, 1024);
+	strlcpy(warn, "stale", sizeof(warn));
+	KEXPECT_EQ(
+	    opt_uint_strict(o, "absent", &v, 0, 10, "no", warn, sizeof(warn)),
+	    0);
+	KEXPECT_EQ(v, 1024);
+	KEXPECT_STREQ(warn, "");
+}
+
 /* opt_uint("hz", def 100, 19..10000) of the line; returns the warning. */
 static uint32_t opt_test_hz(const char *line, char *warn)
 {
