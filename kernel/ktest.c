@@ -177,8 +177,9 @@ static TRAP_CALL void ktest_watchdog(uint64_t now, struct trap_frame *tf)
 	tf->eip = (uint32_t)ktest_timeout_abort;
 }
 
-/* ktest.announce=1: a `# case N: suite.name` line before each case, so
- * that a harness can name the case a hung machine was running. */
+/* ktest.announce=1: a `# case N: suite.name (budget T ticks)` line before
+ * each case, so that a harness can name the case a hung machine was
+ * running, and tell when its watchdog should have fired. */
 static bool announce;
 
 static void case_name(const struct ktest_case *c, char *buf, size_t len)
@@ -229,7 +230,8 @@ static void run_case(const struct ktest_case *c, int index)
 
 	case_name(c, name, sizeof(name));
 	if (announce)
-		kprintf("# case %d: %s\n", index, name);
+		kprintf("# case %d: %s (budget %u ticks)\n", index, name,
+			(unsigned)case_budget(c));
 	case_failed = false;
 	skip_reason = NULL;
 	read_probes(before);

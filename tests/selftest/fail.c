@@ -37,6 +37,16 @@ KTEST(selftest, leaks_heap_bytes)
 	KEXPECT_NOT_NULL(kmalloc(100));
 }
 
+/* Hangs with interrupts off: no tick arrives, so the watchdog (which runs
+ * on the timer) cannot stop it.  The harness must see the tick count stand
+ * still, end QEMU within seconds and name this case. */
+KTEST(selftest, hangs_with_interrupts_off)
+{
+	__asm__ volatile("cli");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
 /* Faults: the case is `not ok` after the panic report, and the run ends. */
 KTEST(selftest, crashes)
 {
