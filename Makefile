@@ -55,9 +55,14 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 #                              not save them
 #   -fno-strict-aliasing       page tables and headers are read through
 #                              several types
+#   -mpreferred-stack-boundary=2  keep ESP 4-byte aligned, not 16: with no
+#                              SSE nothing needs more, and the padding
+#                              costs a few instructions in every call on
+#                              the timer's path
 KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -fno-pie -fno-stack-protector \
            -fno-omit-frame-pointer -O2 -g -m32 -march=i486 -mtune=generic \
            -mgeneral-regs-only -fno-strict-aliasing -fno-common \
+           -mpreferred-stack-boundary=2 \
            $(WARN) -I. -MMD -MP $(KDEFS)
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
             -Wl,-z,max-page-size=0x1000

@@ -193,7 +193,8 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 			(*used_count(s, pdi))++;
 		}
 		release(pt);
-		if (rc == VM_OK && (s == vm_current_space || pdi >= VM_KERNEL_PDI))
+		if (rc == VM_OK &&
+		    (s == vm_current_space || pdi >= VM_KERNEL_PDI))
 			invlpg(va);
 	}
 	irq_restore(on);
