@@ -32,7 +32,6 @@ void mlfq_params_ostep(struct mlfq_params *p)
 		p->quantum[l] = 10;
 		p->allot[l] = 1;
 	}
-	p->boost_ostep = true;
 }
 
 const char *mlfq_params_check(const struct mlfq_params *p)
@@ -314,9 +313,9 @@ void mlfq_boost(struct mlfq *m)
 		q_splice(m, l, top);
 	for (struct mlfq_ent *e = m->all; e; e = e->all_next) {
 		e->level = (uint8_t)top;
-		if (m->p.boost_ostep)
-			e->ticks_left = m->p.allot[top];
+		if (m->p.boost_2020)
+			e->ticks_left = m->p.allot[top]; /* mlfq.py, 2020 */
 		else
-			refill(m, e);
+			refill(m, e); /* mlfq.py since ee2e067 (2023) */
 	}
 }

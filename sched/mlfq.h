@@ -95,11 +95,14 @@
  *     served first by being at the top level.
  *
  * OSTEP compatibility (mlfq_params_ostep, used by tools/mlfq-sim and the
- * kernel's workload runner): mlfq.py's defaults, and params.boost_ostep,
- * which reproduces what mlfq.py's boost actually does: every unfinished
+ * kernel's workload runner): mlfq.py's defaults.  Its boost is the one
+ * described above (fresh quantum and allotment of the top level), as in
+ * mlfq.py since its allotment fix (ostep-homework commit ee2e067,
+ * 2023-09-27).  params.boost_2020 reproduces the boost of the copies of
+ * mlfq.py from before that fix (2020-05 to 2023-09): every unfinished
  * job's quantum left becomes allot[top] (the allotment, not the quantum)
- * and its allotment left is not refilled.  Without it, a boost gives a
- * fresh quantum and allotment of the top level, as the chapter describes.
+ * and its allotment left is kept.  It is off unless asked for
+ * (mlfq-sim --boost=2020, kernel option mlfq.boost_compat=2020).
  *
  * Concurrency: none here.  The kernel calls every function with
  * interrupts off (from its timer interrupt or with the scheduler locked).
@@ -124,9 +127,9 @@ struct mlfq_params {
 	uint32_t quantum[MLFQ_MAX_LEVELS]; /* ticks, indexed by level */
 	uint32_t allot[MLFQ_MAX_LEVELS];   /* quanta, indexed by level */
 	uint32_t boost;			   /* period in ticks; 0: never */
-	bool io_refill;	  /* -S: blocking refills quantum and allotment */
-	bool io_to_head;  /* -I: a woken entity goes to the head */
-	bool boost_ostep; /* boost as mlfq.py does it (see above) */
+	bool io_refill;	 /* -S: blocking refills quantum and allotment */
+	bool io_to_head; /* -I: a woken entity goes to the head */
+	bool boost_2020; /* boost as mlfq.py did before 2023-09 (above) */
 };
 
 enum mlfq_state {
@@ -246,7 +249,8 @@ static inline bool mlfq_boost_due(const struct mlfq *m, uint32_t t)
 /*
  * Lower levels' queues are appended to the top one, lowest level first,
  * each in its own order; every attached entity (queued, blocked or
- * waiting) gets the top level and refilled counters (see boost_ostep).
+ * waiting) gets the top level with a fresh quantum and allotment of the
+ * top level, even one already queued there (except with boost_2020).
  */
 void mlfq_boost(struct mlfq *m);
 

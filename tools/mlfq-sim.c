@@ -39,7 +39,7 @@ struct sim_opts {
 	uint64_t seed_abs; /* |seed|: Python seeds with the absolute value */
 	uint32_t num_queues, quantum, allot, num_jobs, maxlen, maxio;
 	uint32_t boost, io_time;
-	const char *qlist, *alist, *jlist;
+	const char *qlist, *alist, *jlist, *compat;
 	bool stay, iobump, solve, help;
 };
 
@@ -69,6 +69,7 @@ static const struct opt_def opt_defs[] = {
     {'I', "iobump", OPT_FLAG, F(iobump)},
     {'l', "jlist", OPT_STR, F(jlist)},
     {'c', NULL, OPT_FLAG, F(solve)},
+    {0, "compat", OPT_STR, F(compat)},
     {'h', "help", OPT_FLAG, F(help)},
 };
 #undef F
@@ -94,7 +95,10 @@ static const char usage[] =
     "  -S        issuing an I/O refills quantum and allotment (old rule 4b)\n"
     "  -I        a job whose I/O completes goes to the head of its queue\n"
     "  -l JOBS   the jobs: start,run,iofreq:start,run,iofreq:...\n"
-    "  -c        compute the trace and the statistics\n";
+    "  -c        compute the trace and the statistics\n"
+    "  --compat=2020  boost as mlfq.py did before its 2023-09 fix (quantum\n"
+    "            left := the top allotment, allotment left kept); the\n"
+    "            default is today's boost: fresh quantum and allotment\n";
 
 static void opts_default(struct sim_opts *o)
 {
@@ -340,6 +344,15 @@ static int build_params(const struct sim_opts *o, struct mlfq_params *p,
 	p->boost = o->boost;
 	p->io_refill = o->stay;
 	p->io_to_head = o->iobump;
+	if (o->compat && strcmp(o->compat, "2020") == 0) {
+		p->boost_2020 = true;
+	} else if (o->compat) {
+		fprintf(err,
+			"mlfq-sim: --compat: only 2020 is known (the boost of "
+			"mlfq.py before 2023-09), got '%s'\n",
+			o->compat);
+		return -1;
+	}
 	msg = mlfq_params_check(p);
 	if (msg) {
 		fprintf(err, "mlfq-sim: %s\n", msg);

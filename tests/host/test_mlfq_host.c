@@ -1,15 +1,18 @@
 /*
  * Host-only tests of tools/mlfq-sim and the runner behind it:
  *  - every file in tests/golden/mlfq/ is the exact stdout of OSTEP's
- *    mlfq.py for the flags in its name (tokens joined by '_', each one a
- *    flag letter with its value attached: c_Q10,20,40_l0,200,0.out means
- *    `-c -Q10,20,40 -l0,200,0`); mlfq-sim must print the same bytes;
+ *    mlfq.py (today's) for the flags in its name (tokens joined by '_',
+ *    each one a flag letter with its value attached: c_Q10,20,40_l0,200,0
+ *    .out means `-c -Q10,20,40 -l0,200,0`), or for the arguments listed
+ *    one a line in NAME.args; mlfq-sim must print the same bytes; those in
+ *    2020/ come from mlfq.py of 2020 and are run with --compat=2020;
  *  - bad command lines give exit status 2 and one `mlfq-sim: ` line on
  *    stderr, nothing on stdout;
  *  - the integer "%.2f" of the averages against the C library's exactly
  *    rounded printf, over many sums and job counts.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,25 +117,56 @@ static void diag_first_difference(const char *name, const char *a, size_t alen,
 		   start < blen ? b + start : "");
 }
 
-/* Runs mlfq-sim with the flags in the golden file's name; 1 if equal. */
-static int check_golden(const char *dir, const char *name)
+/* NAME.args: one argument a line, into args[]; the count, or -1. */
+static int read_args_file(const char *path, char args[][256], int max)
 {
-	char path[512], flags[256], *argv[32], args[32][64];
-	int argc = 0, same;
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (n < max && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(args[n++], 256, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Runs mlfq-sim with the flags in the golden file's name (or its .args
+ * file), with --compat=2020 first if compat; 1 if the output is equal.
+ */
+static int check_golden(const char *dir, const char *name, bool compat)
+{
+	char path[512], flags[256], *argv[40];
+	static char args[40][256];
+	int argc = 0, same, n;
 	size_t glen;
 	char *golden;
 	struct sim_result r;
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4), name);
 	argv[argc++] = "mlfq-sim";
-	for (char *tok = strtok(flags, "_"); tok && argc < 31;
-	     tok = strtok(NULL, "_")) {
-		snprintf(args[argc], sizeof args[argc], "-%s", tok);
-		argv[argc] = args[argc];
-		argc++;
+	if (compat)
+		argv[argc++] = "--compat=2020";
+	snprintf(path, sizeof path, "%s/%.*s.args", dir,
+		 (int)(strlen(name) - 4), name);
+	n = read_args_file(path, args, 36);
+	for (int i = 0; i < n; i++)
+		argv[argc++] = args[i];
+	if (n < 0) {
+		snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4),
+			 name);
+		for (char *tok = strtok(flags, "_"); tok && argc < 38;
+		     tok = strtok(NULL, "_")) {
+			snprintf(args[argc], sizeof args[argc], "-%s", tok);
+			argv[argc] = args[argc];
+			argc++;
+		}
 	}
 	argv[argc] = NULL;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	golden = read_file(path, &glen);
 	if (!golden) {
 		ktest_diag("%s: cannot read", path);
@@ -155,17 +189,16 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-KTEST(mlfq_host, golden_outputs_match_mlfq_py)
+/* Checks every .out file of dir; returns how many, *passed those equal. */
+static int check_golden_dir(const char *dir, bool compat, int *passed)
 {
-	const char *dir = golden_dir();
 	char *names[256];
-	int n = 0, passed = 0;
+	int n = 0;
 	struct dirent *de;
-	DIR *d;
+	DIR *d = opendir(dir);
 
-	KASSERT_TRUE(dir != NULL);
-	d = opendir(dir);
-	KASSERT_TRUE(d != NULL);
+	if (!d)
+		return 0;
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
 		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
@@ -174,12 +207,29 @@ KTEST(mlfq_host, golden_outputs_match_mlfq_py)
 	closedir(d);
 	qsort(names, (size_t)n, sizeof names[0], cmp_names);
 	for (int i = 0; i < n; i++) {
-		int ok = check_golden(dir, names[i]);
-		passed += ok;
+		int ok = check_golden(dir, names[i], compat);
+		*passed += ok;
 		if (!ok)
 			KTEST_FAIL(names[i]);
 		free(names[i]);
 	}
+	return n;
+}
+
+KTEST(mlfq_host, golden_outputs_match_mlfq_py)
+{
+	const char *dir = golden_dir();
+	char old[512];
+	int n, passed = 0;
+
+	KASSERT_TRUE(dir != NULL);
+	n = check_golden_dir(dir, false, &passed);
+	KEXPECT_GE(n, 25);
+	KEXPECT_EQ(passed, n);
+	/* mlfq.py of 2020, with its boost (--compat=2020). */
+	snprintf(old, sizeof old, "%s/2020", dir);
+	passed = 0;
+	n = check_golden_dir(old, true, &passed);
 	KEXPECT_GE(n, 8);
 	KEXPECT_EQ(passed, n);
 }
