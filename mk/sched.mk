@@ -29,7 +29,7 @@ MLFQ_SIM_CFLAGS := -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) \
 $(BUILD)/tools/mlfq-sim: tools/mlfq-sim.c $(SCHED_PURE) \
 		$(wildcard sched/*.h) lib/kassert.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(MLFQ_SIM_CFLAGS) -o $@ tools/mlfq-sim.c $(SCHED_PURE)
+	$(HOSTCC) $(MLFQ_SIM_CFLAGS) -o $@ tools/mlfq-sim.c
 
 help-extra::
 	@echo "  $(BUILD)/tools/mlfq-sim  OSTEP's MLFQ simulator (mlfq.py flags, same output):"
