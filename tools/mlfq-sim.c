@@ -56,7 +56,9 @@
 
 /* The policy and the runner, wide (mlfq.h), in this translation unit. */
 #define MLFQ_WIDE 1
+/* NOLINTNEXTLINE(bugprone-suspicious-include): on purpose, see above */
 #include "sched/mlfq.c"
+/* NOLINTNEXTLINE(bugprone-suspicious-include) */
 #include "sched/mlfq_run.c"
 
 int mlfq_sim(int argc, char **argv, FILE *out, FILE *err);

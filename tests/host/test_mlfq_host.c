@@ -178,8 +178,9 @@ static int check_golden(const char *dir, const char *name, bool compat)
 		 (int)(strlen(name) - 4), name);
 	f = fopen(path, "r");
 	if (f) { /* mlfq.py ends with this status, after its own message */
-		if (fscanf(f, "%d", &want) != 1)
-			want = -1;
+		char num[16] = "";
+		want =
+		    fgets(num, sizeof num, f) ? (int)strtol(num, NULL, 10) : -1;
 		fclose(f);
 	}
 	run_sim(argc, argv, &r);
