@@ -1,9 +1,12 @@
 # sched: the MLFQ policy, the workload parser and runner (pure), their
 # tests, and tools/mlfq-sim, OSTEP's MLFQ simulator on the same code.
 #
-# tools/mlfq-sim.c is also linked into the host suite, compiled with
-# -DMLFQ_SIM_NO_MAIN, so that the golden-output test runs the simulator's
-# own command-line handling without a subprocess.  The golden test finds
+# tools/mlfq-sim.c includes sched/mlfq.c and sched/mlfq_run.c in their
+# wide form (MLFQ_WIDE, sched/mlfq.h: mlfq.py's whole range of values,
+# renamed symbols), so it is one translation unit.  It is also linked into
+# the host suite, compiled with -DMLFQ_SIM_NO_MAIN, beside the narrow
+# objects, so that the golden-output test runs the simulator's own
+# command-line handling without a subprocess.  The golden test finds
 # tests/golden/mlfq/ through KEEL_SRCDIR, the absolute source directory.
 
 SCHED_PURE := sched/mlfq.c sched/workload.c sched/mlfq_run.c
@@ -26,11 +29,14 @@ MLFQ_SIM_CFLAGS := -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) \
 	-ffp-contract=off -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 
-$(BUILD)/tools/mlfq-sim: tools/mlfq-sim.c $(SCHED_PURE) \
+$(BUILD)/tools/mlfq-sim: tools/mlfq-sim.c sched/mlfq.c sched/mlfq_run.c \
 		$(wildcard sched/*.h) lib/kassert.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(MLFQ_SIM_CFLAGS) -o $@ tools/mlfq-sim.c $(SCHED_PURE)
+	$(HOSTCC) $(MLFQ_SIM_CFLAGS) -o $@ tools/mlfq-sim.c
 
 help-extra::
 	@echo "  $(BUILD)/tools/mlfq-sim  OSTEP's MLFQ simulator (mlfq.py flags, same output):"
 	@echo "                  e.g. mlfq-sim -Q 10,20,40 -A 1,2,1 -l 0,200,0:50,20,4 -c"
+	@echo "                  (--compat=2020: the boost of mlfq.py before 2023-09)"
+	@echo "  tools/mlfq-diff --mlfq-py PATH --count N   N random command lines"
+	@echo "                  through OSTEP's mlfq.py and mlfq-sim, compared"

@@ -5,7 +5,8 @@
  *  - bit L of m->nonempty is set iff q[L] is not empty;
  *  - e is on the all-list iff e->state != MLFQ_OUTSIDE;
  *  - between ticks, an attached entity has ticks_left >= 1 and
- *    allot_left >= 1 (params_check forbids zero quanta and allotments).
+ *    allot_left >= 1 (params_check forbids zero quanta and allotments;
+ *    not so in the wide build, see mlfq.h).
  */
 #include "sched/mlfq.h"
 
@@ -32,9 +33,20 @@ void mlfq_params_ostep(struct mlfq_params *p)
 		p->quantum[l] = 10;
 		p->allot[l] = 1;
 	}
-	p->boost_ostep = true;
 }
 
+#ifdef MLFQ_WIDE
+/*
+ * Wide: any value; levels only bounded by the arrays.  mlfq.py prints a
+ * count of 0 or less and has no queue then (no job may be attached).
+ */
+const char *mlfq_params_check(const struct mlfq_params *p)
+{
+	if (p->levels > MLFQ_MAX_LEVELS)
+		return "the number of levels must be at most 4096";
+	return NULL;
+}
+#else
 const char *mlfq_params_check(const struct mlfq_params *p)
 {
 	if (p->levels < 1 || p->levels > MLFQ_MAX_LEVELS)
@@ -49,6 +61,7 @@ const char *mlfq_params_check(const struct mlfq_params *p)
 	}
 	return NULL;
 }
+#endif
 
 void mlfq_init(struct mlfq *m, const struct mlfq_params *p)
 {
@@ -58,6 +71,37 @@ void mlfq_init(struct mlfq *m, const struct mlfq_params *p)
 }
 
 /* ---------------------------------------------------- queue primitives -- */
+
+#ifdef MLFQ_WIDE
+static void bit_set(struct mlfq *m, int l)
+{
+	m->nonempty[l / 32] |= 1u << (l % 32);
+}
+static void bit_clear(struct mlfq *m, int l)
+{
+	m->nonempty[l / 32] &= ~(1u << (l % 32));
+}
+static int bit_highest(const struct mlfq *m)
+{
+	for (int w = MLFQ_BITMAP_WORDS - 1; w >= 0; w--)
+		if (m->nonempty[w])
+			return w * 32 + 31 - __builtin_clz(m->nonempty[w]);
+	return -1;
+}
+#else
+static void bit_set(struct mlfq *m, int l)
+{
+	m->nonempty |= 1u << l;
+}
+static void bit_clear(struct mlfq *m, int l)
+{
+	m->nonempty &= ~(1u << l);
+}
+static int bit_highest(const struct mlfq *m)
+{
+	return m->nonempty ? 31 - __builtin_clz(m->nonempty) : -1;
+}
+#endif
 
 static void q_push_tail(struct mlfq *m, struct mlfq_ent *e)
 {
@@ -71,7 +115,7 @@ static void q_push_tail(struct mlfq *m, struct mlfq_ent *e)
 		q->head = e;
 	q->tail = e;
 	q->len++;
-	m->nonempty |= 1u << e->level;
+	bit_set(m, e->level);
 	m->nqueued++;
 	e->state = MLFQ_QUEUED;
 }
@@ -88,7 +132,7 @@ static void q_push_head(struct mlfq *m, struct mlfq_ent *e)
 		q->tail = e;
 	q->head = e;
 	q->len++;
-	m->nonempty |= 1u << e->level;
+	bit_set(m, e->level);
 	m->nqueued++;
 	e->state = MLFQ_QUEUED;
 }
@@ -109,7 +153,7 @@ static void q_unlink(struct mlfq *m, struct mlfq_ent *e)
 		q->tail = e->prev;
 	e->next = e->prev = NULL;
 	if (--q->len == 0)
-		m->nonempty &= ~(1u << e->level);
+		bit_clear(m, e->level);
 	m->nqueued--;
 }
 
@@ -147,7 +191,7 @@ static void refill(const struct mlfq *m, struct mlfq_ent *e)
 void mlfq_attach(struct mlfq *m, struct mlfq_ent *e)
 {
 	kassert(e->state == MLFQ_OUTSIDE);
-	e->level = (uint8_t)mlfq_top(m);
+	e->level = (mlfq_level_t)mlfq_top(m);
 	refill(m, e);
 	e->next = e->prev = NULL;
 	e->state = MLFQ_WAITING;
@@ -166,9 +210,9 @@ void mlfq_add(struct mlfq *m, struct mlfq_ent *e)
 
 struct mlfq_ent *mlfq_pick(const struct mlfq *m)
 {
-	if (m->nonempty == 0)
-		return NULL;
-	return m->q[31 - __builtin_clz(m->nonempty)].head;
+	int l = bit_highest(m);
+
+	return l < 0 ? NULL : m->q[l].head;
 }
 
 /* ------------------------------------------------------ rules 2 and 4 -- */
@@ -235,7 +279,9 @@ unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e, enum mlfq_after what)
 		kassert(e->state == MLFQ_BLOCKED || e->state == MLFQ_QUEUED);
 	else
 		kassert(e->state == MLFQ_QUEUED);
-	kassert(e->ticks_left >= 1);
+#ifndef MLFQ_WIDE
+	kassert(e->ticks_left >= 1); /* wide: mlfq.py lets it go negative */
+#endif
 	m->stats.charged++;
 	expired = --e->ticks_left == 0;
 	if (what == MLFQ_FINISHED) {
@@ -302,7 +348,8 @@ static void q_splice(struct mlfq *m, int from, int to)
 	dst->tail = src->tail;
 	dst->len += src->len;
 	*src = (struct mlfq_queue){0};
-	m->nonempty = (m->nonempty & ~(1u << from)) | (1u << to);
+	bit_clear(m, from);
+	bit_set(m, to);
 }
 
 void mlfq_boost(struct mlfq *m)
@@ -313,10 +360,10 @@ void mlfq_boost(struct mlfq *m)
 	for (int l = 0; l < top; l++)
 		q_splice(m, l, top);
 	for (struct mlfq_ent *e = m->all; e; e = e->all_next) {
-		e->level = (uint8_t)top;
-		if (m->p.boost_ostep)
-			e->ticks_left = m->p.allot[top];
+		e->level = (mlfq_level_t)top;
+		if (m->p.boost_2020)
+			e->ticks_left = m->p.allot[top]; /* mlfq.py, 2020 */
 		else
-			refill(m, e);
+			refill(m, e); /* mlfq.py since ee2e067 (2023) */
 	}
 }

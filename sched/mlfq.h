@@ -95,11 +95,14 @@
  *     served first by being at the top level.
  *
  * OSTEP compatibility (mlfq_params_ostep, used by tools/mlfq-sim and the
- * kernel's workload runner): mlfq.py's defaults, and params.boost_ostep,
- * which reproduces what mlfq.py's boost actually does: every unfinished
+ * kernel's workload runner): mlfq.py's defaults.  Its boost is the one
+ * described above (fresh quantum and allotment of the top level), as in
+ * mlfq.py since its allotment fix (ostep-homework commit ee2e067,
+ * 2023-09-27).  params.boost_2020 reproduces the boost of the copies of
+ * mlfq.py from before that fix (2020-05 to 2023-09): every unfinished
  * job's quantum left becomes allot[top] (the allotment, not the quantum)
- * and its allotment left is not refilled.  Without it, a boost gives a
- * fresh quantum and allotment of the top level, as the chapter describes.
+ * and its allotment left is kept.  It is off unless asked for
+ * (mlfq-sim --boost=2020, kernel option mlfq.boost_compat=2020).
  *
  * Concurrency: none here.  The kernel calls every function with
  * interrupts off (from its timer interrupt or with the scheduler locked).
@@ -113,20 +116,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The wide build (MLFQ_WIDE defined before this header; only
+ * tools/mlfq-sim) takes every value mlfq.py takes: counters are signed 64
+ * bits, so a quantum or allotment of 0 or less works as it does in
+ * mlfq.py (ticks_left or allot_left never reaches 0 again: the quantum or
+ * the allotment never runs out, and the trace shows them going negative),
+ * and up to MLFQ_WIDE_LEVELS levels.  Its functions are renamed, so that
+ * both builds can be linked into one host test binary.  The kernel and
+ * the pure tests use the narrow build: uint32_t counters, >= 1.
+ */
+#ifdef MLFQ_WIDE
+#define MLFQ_MAX_LEVELS 4096
+typedef int64_t mlfq_val; /* a quantum, allotment or boost period */
+typedef uint16_t mlfq_level_t;
+#define mlfq_params_default mlfq_wide_params_default
+#define mlfq_params_ostep   mlfq_wide_params_ostep
+#define mlfq_params_check   mlfq_wide_params_check
+#define mlfq_init	    mlfq_wide_init
+#define mlfq_attach	    mlfq_wide_attach
+#define mlfq_add	    mlfq_wide_add
+#define mlfq_pick	    mlfq_wide_pick
+#define mlfq_charge	    mlfq_wide_charge
+#define mlfq_block	    mlfq_wide_block
+#define mlfq_wake	    mlfq_wide_wake
+#define mlfq_yield	    mlfq_wide_yield
+#define mlfq_remove	    mlfq_wide_remove
+#define mlfq_boost	    mlfq_wide_boost
+#else
 /* One bit a level in a uint32_t bitmap. */
 #define MLFQ_MAX_LEVELS 32
+typedef uint32_t mlfq_val;
+typedef uint8_t mlfq_level_t;
+#endif
+#define MLFQ_BITMAP_WORDS ((MLFQ_MAX_LEVELS + 31) / 32)
 /* Bounds on a quantum and an allotment, so that counters never overflow. */
 #define MLFQ_MAX_QUANTUM 1000000000u
 #define MLFQ_MAX_ALLOT	 1000000000u
 
 struct mlfq_params {
 	int levels;			   /* 1 .. MLFQ_MAX_LEVELS */
-	uint32_t quantum[MLFQ_MAX_LEVELS]; /* ticks, indexed by level */
-	uint32_t allot[MLFQ_MAX_LEVELS];   /* quanta, indexed by level */
-	uint32_t boost;			   /* period in ticks; 0: never */
-	bool io_refill;	  /* -S: blocking refills quantum and allotment */
-	bool io_to_head;  /* -I: a woken entity goes to the head */
-	bool boost_ostep; /* boost as mlfq.py does it (see above) */
+	mlfq_val quantum[MLFQ_MAX_LEVELS]; /* ticks, indexed by level */
+	mlfq_val allot[MLFQ_MAX_LEVELS];   /* quanta, indexed by level */
+	mlfq_val boost;			   /* period in ticks; <= 0: never */
+	bool io_refill;	 /* -S: blocking refills quantum and allotment */
+	bool io_to_head; /* -I: a woken entity goes to the head */
+	bool boost_2020; /* boost as mlfq.py did before 2023-09 (above) */
 };
 
 enum mlfq_state {
@@ -158,9 +193,9 @@ enum mlfq_after {
 struct mlfq_ent {
 	struct mlfq_ent *next, *prev;	      /* queue of its level */
 	struct mlfq_ent *all_next, *all_prev; /* every attached entity */
-	uint32_t ticks_left; /* of the current quantum, >= 1 between ticks */
-	uint32_t allot_left; /* quanta left at this level, >= 1 */
-	uint8_t level;
+	mlfq_val ticks_left; /* of the current quantum, >= 1 between ticks */
+	mlfq_val allot_left; /* quanta left at this level, >= 1 */
+	mlfq_level_t level;
 	uint8_t state; /* enum mlfq_state */
 };
 
@@ -179,7 +214,11 @@ struct mlfq_stats {
 struct mlfq {
 	struct mlfq_params p;
 	struct mlfq_queue q[MLFQ_MAX_LEVELS];
-	uint32_t nonempty;    /* bit L set <=> q[L] is not empty */
+#ifdef MLFQ_WIDE
+	uint32_t nonempty[MLFQ_BITMAP_WORDS]; /* bit L%32 of word L/32 */
+#else
+	uint32_t nonempty; /* bit L set <=> q[L] is not empty */
+#endif
 	struct mlfq_ent *all; /* attached entities, in no particular order */
 	uint32_t nattached;
 	uint32_t nqueued;
@@ -241,12 +280,13 @@ void mlfq_remove(struct mlfq *m, struct mlfq_ent *e);
 static inline bool mlfq_boost_due(const struct mlfq *m, uint32_t t)
 {
 	/* Inline: asked on every timer tick. */
-	return m->p.boost > 0 && t > 0 && t % m->p.boost == 0;
+	return m->p.boost > 0 && t > 0 && t % (uint64_t)m->p.boost == 0;
 }
 /*
  * Lower levels' queues are appended to the top one, lowest level first,
  * each in its own order; every attached entity (queued, blocked or
- * waiting) gets the top level and refilled counters (see boost_ostep).
+ * waiting) gets the top level with a fresh quantum and allotment of the
+ * top level, even one already queued there (except with boost_2020).
  */
 void mlfq_boost(struct mlfq *m);
 
@@ -259,11 +299,11 @@ static inline int mlfq_level(const struct mlfq_ent *e)
 {
 	return e->level;
 }
-static inline uint32_t mlfq_ticks_left(const struct mlfq_ent *e)
+static inline mlfq_val mlfq_ticks_left(const struct mlfq_ent *e)
 {
 	return e->ticks_left;
 }
-static inline uint32_t mlfq_allot_left(const struct mlfq_ent *e)
+static inline mlfq_val mlfq_allot_left(const struct mlfq_ent *e)
 {
 	return e->allot_left;
 }

@@ -48,6 +48,23 @@ static void l_num(struct line *l, uint64_t v, int width)
 	l->b[l->n] = '\0';
 }
 
+/* A value that may be negative in the wide build: Python's "%<width>d". */
+static void l_val(struct line *l, mlfq_val v, int width)
+{
+#ifdef MLFQ_WIDE
+	if (v < 0) {
+		struct line t = {.n = 0};
+		l_num(&t, 0 - (uint64_t)v, 0);
+		for (int pad = width - 1 - (int)t.n; pad > 0; pad--)
+			l_str(l, " ");
+		l_str(l, "-");
+		l_str(l, t.b);
+		return;
+	}
+#endif
+	l_num(l, (uint64_t)v, width);
+}
+
 static void emit(struct mlfq_run *r, struct line *l)
 {
 	r->out(r->ctx, "%s\n", l->b);
@@ -141,8 +158,15 @@ size_t mlfq_format_avg(char *buf, size_t len, uint64_t sum, uint32_t n)
 
 /* -------------------------------------------------------------- setup -- */
 
-static const char *check_jobs(const struct workload_job *w, size_t n,
-			      uint32_t io_time)
+#ifdef MLFQ_WIDE
+static const char *check_jobs(const mlfq_spec_t *w, size_t n, mlfq_val io_time)
+{
+	(void)w;
+	(void)io_time;
+	return n > MLFQ_RUN_MAX_JOBS ? "too many jobs (at most 10000)" : NULL;
+}
+#else
+static const char *check_jobs(const mlfq_spec_t *w, size_t n, mlfq_val io_time)
 {
 	uint64_t max_start = 0, sum_run = 0;
 
@@ -174,6 +198,7 @@ static const char *check_jobs(const struct workload_job *w, size_t n,
 		return "the workload could run for more than 2^31 ticks";
 	return NULL;
 }
+#endif
 
 /* Links job j into the arrival list, after every job starting no later. */
 static void arrival_insert(struct mlfq_run *r, struct mlfq_job *j,
@@ -193,9 +218,8 @@ static void arrival_insert(struct mlfq_run *r, struct mlfq_job *j,
 }
 
 const char *mlfq_run_init(struct mlfq_run *r, const struct mlfq_params *p,
-			  uint32_t io_time, const struct workload_job *w,
-			  size_t n, struct mlfq_job *jobs, mlfq_out_fn out,
-			  void *ctx)
+			  mlfq_val io_time, const mlfq_spec_t *w, size_t n,
+			  struct mlfq_job *jobs, mlfq_out_fn out, void *ctx)
 {
 	const char *err = mlfq_params_check(p);
 	struct mlfq_job *tail = NULL;
@@ -225,19 +249,19 @@ const char *mlfq_run_init(struct mlfq_run *r, const struct mlfq_params *p,
 
 /* ------------------------------------------------------------- header -- */
 
-static void option_num(struct mlfq_run *r, const char *name, uint64_t v)
+static void option_num(struct mlfq_run *r, const char *name, mlfq_val v)
 {
 	struct line l = {.n = 0};
 
 	l_str(&l, "OPTIONS ");
 	l_str(&l, name);
 	l_str(&l, " ");
-	l_num(&l, v, 0);
+	l_val(&l, v, 0);
 	emit(r, &l);
 }
 
 static void option_queue(struct mlfq_run *r, const char *what, int q,
-			 uint32_t v)
+			 mlfq_val v)
 {
 	struct line l = {.n = 0};
 
@@ -246,7 +270,7 @@ static void option_queue(struct mlfq_run *r, const char *what, int q,
 	l_str(&l, " for queue ");
 	l_num(&l, (uint64_t)q, 2);
 	l_str(&l, " is ");
-	l_num(&l, v, 3);
+	l_val(&l, v, 3);
 	emit(r, &l);
 }
 
@@ -255,8 +279,8 @@ static void print_options(struct mlfq_run *r)
 	const struct mlfq_params *p = &r->m.p;
 
 	emit_str(r, "Here is the list of inputs:");
-	option_num(r, "jobs", r->njobs);
-	option_num(r, "queues", (uint64_t)p->levels);
+	option_num(r, "jobs", (mlfq_val)r->njobs);
+	option_num(r, "queues", (mlfq_val)p->levels);
 	for (int q = p->levels - 1; q >= 0; q--) {
 		option_queue(r, "allotments", q, p->allot[q]);
 		option_queue(r, "quantum length", q, p->quantum[q]);
@@ -289,11 +313,11 @@ static void print_jobs(struct mlfq_run *r)
 		l_str(&l, "  Job ");
 		l_num(&l, i, 2);
 		l_str(&l, ": startTime ");
-		l_num(&l, j->start, 3);
+		l_val(&l, j->start, 3);
 		l_str(&l, " - runTime ");
-		l_num(&l, j->run, 3);
+		l_val(&l, j->run, 3);
 		l_str(&l, " - ioFreq ");
-		l_num(&l, j->iofreq, 3);
+		l_val(&l, j->iofreq, 3);
 		emit(r, &l);
 	}
 	emit_str(r, "");
@@ -406,13 +430,13 @@ static void run_line(struct mlfq_run *r, const struct mlfq_job *j)
 	l_str(&l, " at PRIORITY ");
 	l_num(&l, mlfq_level(&j->ent), 0);
 	l_str(&l, " [ TICKS ");
-	l_num(&l, mlfq_ticks_left(&j->ent) - 1, 0); /* after this tick */
+	l_val(&l, mlfq_ticks_left(&j->ent) - 1, 0); /* after this tick */
 	l_str(&l, " ALLOT ");
-	l_num(&l, mlfq_allot_left(&j->ent), 0);
+	l_val(&l, mlfq_allot_left(&j->ent), 0);
 	l_str(&l, " TIME ");
-	l_num(&l, j->left, 0);
+	l_val(&l, j->left, 0);
 	l_str(&l, " (of ");
-	l_num(&l, j->run, 0);
+	l_val(&l, j->run, 0);
 	l_str(&l, ") ]");
 	emit(r, &l);
 }
@@ -433,13 +457,21 @@ void mlfq_run_end_tick(struct mlfq_run *r)
 		r->now++;
 		return;
 	}
+#ifndef MLFQ_WIDE
 	kassert(j->left > 0);
+#endif
 	j->left--;
 	if (!j->has_run) {
 		j->has_run = true;
 		j->first_run = r->now;
 	}
 	run_line(r, j);
+#ifdef MLFQ_WIDE
+	if (j->left < 0) { /* mlfq.py: "should never have less than 0" */
+		r->aborted = true;
+		return;
+	}
+#endif
 	r->now++;
 	if (j->left == 0) {
 		struct line l = {.n = 0};
@@ -475,13 +507,13 @@ void mlfq_run_stats(struct mlfq_run *r)
 	emit_str(r, "Final statistics:");
 	for (size_t i = 0; i < r->njobs; i++) {
 		const struct mlfq_job *j = &r->jobs[i];
-		uint32_t response = j->first_run - j->start;
-		uint32_t turnaround = j->end - j->start;
+		uint32_t response = (uint32_t)(j->first_run - j->start);
+		uint32_t turnaround = (uint32_t)(j->end - j->start);
 
 		l_str(&l, "  Job ");
 		l_num(&l, i, 2);
 		l_str(&l, ": startTime ");
-		l_num(&l, j->start, 3);
+		l_val(&l, j->start, 3);
 		l_str(&l, " - response ");
 		l_num(&l, response, 3);
 		l_str(&l, " - turnaround ");

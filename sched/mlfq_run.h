@@ -45,6 +45,33 @@
 
 #define MLFQ_RUN_IDLE (-1)
 
+/*
+ * The wide build (see mlfq.h) takes mlfq.py's whole range here too: a
+ * job's fields and the I/O time may be 0 or negative, and mlfq_run_init
+ * checks only the number of jobs (0 is allowed: the header alone).  A job
+ * whose run time is 0 or less prints its Run line and sets r->aborted
+ * instead of being charged, where mlfq.py stops with "should never have
+ * less than 0 time left"; the caller must check for that and for times
+ * in range before it runs anything.
+ */
+#ifdef MLFQ_WIDE
+struct mlfq_wide_spec {
+	int64_t start, run, iofreq;
+};
+typedef struct mlfq_wide_spec mlfq_spec_t;
+#define mlfq_run_init	    mlfq_wide_run_init
+#define mlfq_run_header	    mlfq_wide_run_header
+#define mlfq_run_begin_tick mlfq_wide_run_begin_tick
+#define mlfq_run_pick	    mlfq_wide_run_pick
+#define mlfq_run_end_tick   mlfq_wide_run_end_tick
+#define mlfq_run_done	    mlfq_wide_run_done
+#define mlfq_run_stats	    mlfq_wide_run_stats
+#define mlfq_run_all	    mlfq_wide_run_all
+#define mlfq_format_avg	    mlfq_wide_format_avg
+#else
+typedef struct workload_job mlfq_spec_t;
+#endif
+
 typedef void (*mlfq_out_fn)(void *ctx, const char *fmt, ...);
 
 /* One job; the caller provides the array, the runner owns its contents. */
@@ -52,11 +79,11 @@ struct mlfq_job {
 	struct mlfq_ent ent;
 	struct mlfq_job *next_arrival; /* by start time, then by index */
 	struct mlfq_job *next_io;      /* I/Os in flight, by completion */
-	uint32_t start, run, iofreq;   /* from the workload */
-	uint32_t left;		       /* CPU ticks still needed */
+	mlfq_val start, run, iofreq;   /* from the workload */
+	mlfq_val left;		       /* CPU ticks still needed */
 	uint32_t first_run;	       /* tick it first ran, if it has */
 	uint32_t end;		       /* tick it finished, if it has */
-	uint32_t io_done;	       /* when its I/O completes */
+	mlfq_val io_done;	       /* when its I/O completes */
 	bool has_run;
 };
 
@@ -64,12 +91,13 @@ struct mlfq_run {
 	struct mlfq m;
 	struct mlfq_job *jobs;
 	size_t njobs, nfinished;
-	uint32_t io_time;
+	mlfq_val io_time;
 	uint32_t now;		   /* the tick being run */
 	struct mlfq_job *arrivals; /* next jobs to arrive */
 	struct mlfq_job *io_head, *io_tail;
 	struct mlfq_job *picked; /* runs during tick now, or NULL */
 	int phase;		 /* which call comes next */
+	bool aborted;		 /* wide: a job with no run time ran */
 	mlfq_out_fn out;
 	void *ctx;
 };
@@ -81,9 +109,8 @@ struct mlfq_run {
  * from mlfq_params_ostep().
  */
 const char *mlfq_run_init(struct mlfq_run *r, const struct mlfq_params *p,
-			  uint32_t io_time, const struct workload_job *w,
-			  size_t n, struct mlfq_job *jobs, mlfq_out_fn out,
-			  void *ctx);
+			  mlfq_val io_time, const mlfq_spec_t *w, size_t n,
+			  struct mlfq_job *jobs, mlfq_out_fn out, void *ctx);
 
 /*
  * The inputs, the job list, then either the exercise text (solve false:

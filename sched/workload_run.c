@@ -10,6 +10,7 @@
 #include "kernel/console.h"
 #include "kernel/time.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 #include "mm/kheap.h"
 #include "sched/mlfq_run.h"
 #include "sched/task.h"
@@ -209,6 +210,7 @@ void workload_stop(void)
 static void ostep_params(struct mlfq_params *p)
 {
 	uint32_t list[MLFQ_MAX_LEVELS];
+	const char *compat;
 	int nq, na;
 	mlfq_params_ostep(p);
 	p->levels = (int)cmdline_uint("mlfq.levels", (uint32_t)p->levels, 1,
@@ -236,6 +238,14 @@ static void ostep_params(struct mlfq_params *p)
 	p->boost = cmdline_uint("mlfq.boost", 0, 0, MLFQ_MAX_QUANTUM);
 	p->io_refill = cmdline_bool("mlfq.io_refill", false);
 	p->io_to_head = cmdline_bool("mlfq.io_head", false);
+	/* mlfq.py's boost before its 2023 fix, for old golden traces. */
+	compat = cmdline_str("mlfq.boost_compat");
+	if (compat && strcmp(compat, "2020") == 0)
+		p->boost_2020 = true;
+	else if (compat)
+		kprintf("cmdline: warning: mlfq.boost_compat=%s: only 2020 is "
+			"known; using today's boost\n",
+			compat);
 }
 
 void workload_run_from_cmdline(void)

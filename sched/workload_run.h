@@ -20,7 +20,9 @@
  *
  * Option mapping from OSTEP's flags: -n mlfq.levels, -q/-Q mlfq.quantum,
  * -a/-A mlfq.allotment, -B mlfq.boost, -i sched.io, -S mlfq.io_refill,
- * -I mlfq.io_head, -l sched.workload.
+ * -I mlfq.io_head, -l sched.workload.  The boost is today's mlfq.py's
+ * (fresh quantum and allotment at the top); mlfq.boost_compat=2020 gives
+ * the boost of mlfq.py before its 2023 fix (mlfq-sim --compat=2020).
  */
 #ifndef KEEL_SCHED_WORKLOAD_RUN_H
 #define KEEL_SCHED_WORKLOAD_RUN_H

@@ -2,7 +2,7 @@
  * Fuzz target: sched/mlfq, the MLFQ policy, against a model.
  *
  * The input picks the parameters (levels, quanta, allotments, boost period,
- * the -S/-I/boost_ostep switches; invalid ones must be refused by
+ * the -S/-I/boost_2020 switches; invalid ones must be refused by
  * mlfq_params_check) and then drives MF_ENTS entities through random
  * operations: add, attach, pick, charge with each mlfq_after, block, wake,
  * yield, remove, boost, and whole ticks in the order mlfq.h gives.  The
@@ -158,7 +158,7 @@ static void md_boost(const struct mlfq_params *p, struct mf_model *md)
 		if (md->state[i] == MLFQ_OUTSIDE)
 			continue;
 		md->level[i] = top;
-		if (p->boost_ostep)
+		if (p->boost_2020)
 			md->ticks[i] = p->allot[top];
 		else
 			md_refill(p, md, i);
@@ -317,7 +317,7 @@ static void mf_params(struct fz *in, struct mlfq_params *p)
 	p->boost = fz_u8(in) % 40;
 	p->io_refill = flags & 1;
 	p->io_to_head = flags & 2;
-	p->boost_ostep = flags & 4;
+	p->boost_2020 = flags & 4;
 	FZ_CHECK(mlfq_params_check(p) == NULL, "repaired params refused");
 }
 
@@ -509,7 +509,7 @@ static int fuzz_mlfq(const uint8_t *data, size_t size)
 		r.max_allot =
 		    p.allot[l] > r.max_allot ? p.allot[l] : r.max_allot;
 	}
-	if (p.boost_ostep && p.allot[p.levels - 1] > r.max_ticks)
+	if (p.boost_2020 && p.allot[p.levels - 1] > r.max_ticks)
 		r.max_ticks = p.allot[p.levels - 1];
 	while (fz_more(&in)) {
 		mf_step(&r, &in);

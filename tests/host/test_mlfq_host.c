@@ -1,15 +1,19 @@
 /*
  * Host-only tests of tools/mlfq-sim and the runner behind it:
  *  - every file in tests/golden/mlfq/ is the exact stdout of OSTEP's
- *    mlfq.py for the flags in its name (tokens joined by '_', each one a
- *    flag letter with its value attached: c_Q10,20,40_l0,200,0.out means
- *    `-c -Q10,20,40 -l0,200,0`); mlfq-sim must print the same bytes;
+ *    mlfq.py (today's) for the flags in its name (tokens joined by '_',
+ *    each one a flag letter with its value attached: c_Q10,20,40_l0,200,0
+ *    .out means `-c -Q10,20,40 -l0,200,0`), or for the arguments listed
+ *    one a line in NAME.args; mlfq-sim must print the same bytes; those in
+ *    2020/ come from mlfq.py of 2020 and are run with --compat=2020;
+ *    NAME.status holds mlfq.py's exit status when it is not 0;
  *  - bad command lines give exit status 2 and one `mlfq-sim: ` line on
  *    stderr, nothing on stdout;
  *  - the integer "%.2f" of the averages against the C library's exactly
  *    rounded printf, over many sums and job counts.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,33 +118,74 @@ static void diag_first_difference(const char *name, const char *a, size_t alen,
 		   start < blen ? b + start : "");
 }
 
-/* Runs mlfq-sim with the flags in the golden file's name; 1 if equal. */
-static int check_golden(const char *dir, const char *name)
+/* NAME.args: one argument a line, into args[]; the count, or -1. */
+static int read_args_file(const char *path, char args[][256], int max)
 {
-	char path[512], flags[256], *argv[32], args[32][64];
-	int argc = 0, same;
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (n < max && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(args[n++], 256, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Runs mlfq-sim with the flags in the golden file's name (or its .args
+ * file), with --compat=2020 first if compat; 1 if the output is equal.
+ */
+static int check_golden(const char *dir, const char *name, bool compat)
+{
+	char path[512], flags[256], *argv[40];
+	static char args[40][256];
+	int argc = 0, same, n, want = 0;
+	FILE *f;
 	size_t glen;
 	char *golden;
 	struct sim_result r;
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4), name);
 	argv[argc++] = "mlfq-sim";
-	for (char *tok = strtok(flags, "_"); tok && argc < 31;
-	     tok = strtok(NULL, "_")) {
-		snprintf(args[argc], sizeof args[argc], "-%s", tok);
-		argv[argc] = args[argc];
-		argc++;
+	if (compat)
+		argv[argc++] = "--compat=2020";
+	snprintf(path, sizeof path, "%s/%.*s.args", dir,
+		 (int)(strlen(name) - 4), name);
+	n = read_args_file(path, args, 36);
+	for (int i = 0; i < n; i++)
+		argv[argc++] = args[i];
+	if (n < 0) {
+		snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4),
+			 name);
+		for (char *tok = strtok(flags, "_"); tok && argc < 38;
+		     tok = strtok(NULL, "_")) {
+			snprintf(args[argc], sizeof args[argc], "-%s", tok);
+			argv[argc] = args[argc];
+			argc++;
+		}
 	}
 	argv[argc] = NULL;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	golden = read_file(path, &glen);
 	if (!golden) {
 		ktest_diag("%s: cannot read", path);
 		return 0;
 	}
+	snprintf(path, sizeof path, "%s/%.*s.status", dir,
+		 (int)(strlen(name) - 4), name);
+	f = fopen(path, "r");
+	if (f) { /* mlfq.py ends with this status, after its own message */
+		char num[16] = "";
+		want =
+		    fgets(num, sizeof num, f) ? (int)strtol(num, NULL, 10) : -1;
+		fclose(f);
+	}
 	run_sim(argc, argv, &r);
-	same = r.rc == 0 && r.err_len == 0 && r.out_len == glen &&
-	       memcmp(r.out, golden, glen) == 0;
+	same = r.rc == want && (want != 0 || r.err_len == 0) &&
+	       r.out_len == glen && memcmp(r.out, golden, glen) == 0;
 	if (!same) {
 		ktest_diag("%s: exit %d, stderr '%s'", name, r.rc, r.err);
 		diag_first_difference(name, r.out, r.out_len, golden, glen);
@@ -155,17 +200,16 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-KTEST(mlfq_host, golden_outputs_match_mlfq_py)
+/* Checks every .out file of dir; returns how many, *passed those equal. */
+static int check_golden_dir(const char *dir, bool compat, int *passed)
 {
-	const char *dir = golden_dir();
 	char *names[256];
-	int n = 0, passed = 0;
+	int n = 0;
 	struct dirent *de;
-	DIR *d;
+	DIR *d = opendir(dir);
 
-	KASSERT_TRUE(dir != NULL);
-	d = opendir(dir);
-	KASSERT_TRUE(d != NULL);
+	if (!d)
+		return 0;
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
 		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
@@ -174,44 +218,107 @@ KTEST(mlfq_host, golden_outputs_match_mlfq_py)
 	closedir(d);
 	qsort(names, (size_t)n, sizeof names[0], cmp_names);
 	for (int i = 0; i < n; i++) {
-		int ok = check_golden(dir, names[i]);
-		passed += ok;
+		int ok = check_golden(dir, names[i], compat);
+		*passed += ok;
 		if (!ok)
 			KTEST_FAIL(names[i]);
 		free(names[i]);
 	}
+	return n;
+}
+
+KTEST(mlfq_host, golden_outputs_match_mlfq_py)
+{
+	const char *dir = golden_dir();
+	char old[512];
+	int n, passed = 0;
+
+	KASSERT_TRUE(dir != NULL);
+	n = check_golden_dir(dir, false, &passed);
+	KEXPECT_GE(n, 25);
+	KEXPECT_EQ(passed, n);
+	/* mlfq.py of 2020, with its boost (--compat=2020). */
+	snprintf(old, sizeof old, "%s/2020", dir);
+	passed = 0;
+	n = check_golden_dir(old, true, &passed);
 	KEXPECT_GE(n, 8);
 	KEXPECT_EQ(passed, n);
 }
 
-/* Each bad command line: status 2, one "mlfq-sim: ..." line, no stdout. */
+/*
+ * Each bad command line: status 2, one "mlfq-sim: ..." line, no stdout --
+ * where optparse refuses it, where mlfq.py stops with a traceback or would
+ * never stop, and this program's own limits.
+ */
 KTEST(mlfq_host, bad_command_lines)
 {
-	static const char *const cases[][4] = {
-	    {"-l", "0,10", NULL},
-	    {"-l", "0,0,0", NULL},
-	    {"-l", ":", NULL},
-	    {"-l", "0,x,0", NULL},
-	    {"-q", "0", "-l", "0,5,0"},
-	    {"-q", "ten", NULL},
-	    {"-n", "0", NULL},
-	    {"-n", "33", NULL},
-	    {"-Q", "10,,40", NULL},
-	    {"-Q", "10,20", "-A", "1,2,3"},
-	    {"-A", "1,0,1", NULL},
-	    {"-a", "0", NULL},
-	    {"-i", "-1", NULL},
-	    {"-B", "-5", NULL},
+	static const char *const cases[][5] = {
+	    {"-l", "0,x,0", NULL},    /* int('x'): ValueError */
+	    {"-l", "0,1__0,0", NULL}, /* int() refuses double '_' */
+	    {"-l", "0,0x10,0", NULL}, /* int() is base 10 */
+	    {"-Q", "10,,40", NULL},   /* int(''): ValueError */
+	    {"-q", "ten", NULL},      /* optparse: invalid integer */
+	    {"-q", "08", NULL},	      /* optparse: octal, no 8 */
+	    {"-q", "-0x8", NULL},     /* optparse: decimal then */
+	    {"-q", "1.5", NULL},
+	    {"-n", "0", "-l", "0,5,0"},		  /* no queue: KeyError */
+	    {"-n", "5000", NULL},		  /* this program's limit */
+	    {"-c", "-l", "-1,5,0", NULL},	  /* never arrives */
+	    {"-c", "-i", "-2", "-l", "0,5,2"},	  /* I/O never completes */
+	    {"-c", "-j", "0", NULL},		  /* ZeroDivisionError */
+	    {"-q", "99999999999999999999", NULL}, /* beyond 64 bits */
 	    {"-x", NULL},
 	    {"-l", NULL},
 	    {"--numQueue=", "3", NULL},
-	    {"--num", "3", NULL},
+	    {"--num", "3", NULL}, /* ambiguous: numQueues, numJobs */
 	    {"--stay=1", NULL},
-	    {"extra", NULL},
-	    {"-j", "0", NULL},
-	    {"-m", "0", NULL},
-	    {"-s", "1.5", NULL},
-	    {"-i", "100000", "-l", "0,100000,1"},
+	    {"--compat=2019", NULL},
+	    {"-c", "-i", "100000", "-l", "0,100000,1"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[7] = {"mlfq-sim"};
+		int argc = 1;
+		struct sim_result r;
+
+		for (int j = 0; j < 5 && cases[i][j]; j++)
+			argv[argc++] = (char *)cases[i][j];
+		argv[argc] = NULL;
+		run_sim(argc, argv, &r);
+		KEXPECT_EQ(r.rc, 2);
+		KEXPECT_TRUE(r.err_len > 11 &&
+			     strncmp(r.err, "mlfq-sim: ", 10) == 0);
+		KEXPECT_TRUE(r.err_len > 0 && r.err[r.err_len - 1] == '\n' &&
+			     memchr(r.err, '\n', r.err_len) ==
+				 r.err + r.err_len - 1);
+		/* A -c run that cannot end prints its header first. */
+		if (strcmp(cases[i][0], "-c") != 0)
+			KEXPECT_EQ(r.out_len, 0);
+		if (r.rc != 2)
+			ktest_diag("case %zu (%s): rc %d, stderr '%s'", i,
+				   cases[i][0], r.rc, r.err);
+		free_result(&r);
+	}
+}
+
+/* mlfq.py's own messages: on stdout, status 1, exactly its words. */
+KTEST(mlfq_host, mlfq_py_messages)
+{
+	static const struct {
+		const char *args[4];
+		const char *out;
+	} cases[] = {
+	    {{"-Q", "10,20", "-A", "1,2,3"},
+	     "number of allotments specified must match number of quantums\n"},
+	    {{"-A", "1,0,1", NULL}, "allotment must be positive integer\n"},
+	    {{"-l", "0,10", NULL},
+	     "Badly formatted job string. Should be x1,y1,z1:x2,y2,z2:...\n"
+	     "where x is the startTime, y is the runTime, and z is the I/O "
+	     "frequency.\n"},
+	    {{"-l", "0,5,0:", NULL},
+	     "Badly formatted job string. Should be x1,y1,z1:x2,y2,z2:...\n"
+	     "where x is the startTime, y is the runTime, and z is the I/O "
+	     "frequency.\n"},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -219,20 +326,55 @@ KTEST(mlfq_host, bad_command_lines)
 		int argc = 1;
 		struct sim_result r;
 
-		for (int j = 0; j < 4 && cases[i][j]; j++)
-			argv[argc++] = (char *)cases[i][j];
+		for (int j = 0; j < 4 && cases[i].args[j]; j++)
+			argv[argc++] = (char *)cases[i].args[j];
 		argv[argc] = NULL;
 		run_sim(argc, argv, &r);
-		KEXPECT_EQ(r.rc, 2);
-		KEXPECT_EQ(r.out_len, 0);
-		KEXPECT_TRUE(r.err_len > 11 &&
-			     strncmp(r.err, "mlfq-sim: ", 10) == 0);
-		KEXPECT_TRUE(r.err_len > 0 && r.err[r.err_len - 1] == '\n' &&
-			     memchr(r.err, '\n', r.err_len) ==
-				 r.err + r.err_len - 1);
-		if (r.rc != 2 || r.out_len != 0)
-			ktest_diag("case %zu (%s): rc %d, stderr '%s'", i,
-				   cases[i][0], r.rc, r.err);
+		KEXPECT_EQ(r.rc, 1);
+		KEXPECT_STREQ(r.out, cases[i].out);
+		KEXPECT_EQ(r.err_len, 0);
+		free_result(&r);
+	}
+}
+
+/* What mlfq.py takes, mlfq-sim takes and reads the same way. */
+KTEST(mlfq_host, numbers_read_as_python_reads_them)
+{
+	static const struct {
+		const char *flag, *val, *line;
+	} cases[] = {
+	    {"-q", "010", "quantum length for queue  0 is   8"}, /* octal */
+	    {"-q", " 010", "quantum length for queue  0 is  10"},
+	    {"-q", "0x1_0", "quantum length for queue  0 is  16"},
+	    {"-q", "0B101", "quantum length for queue  0 is   5"},
+	    {"-q", "0b", "quantum length for queue  0 is   0"},
+	    {"-q", "0o17", "quantum length for queue  0 is  15"},
+	    {"-q", "+1_2\t", "quantum length for queue  0 is  12"},
+	    {"-q", "-7", "quantum length for queue  0 is  -7"},
+	    {"-q", "\xd9\xa3",
+	     "quantum length for queue  0 is   3"}, /* U+0663 */
+	    {"-q",
+	     "\xc2\xa0"
+	     "9",
+	     "quantum length for queue  0 is   9"}, /* NBSP */
+	    {"-Q", " 07, +1_1", "quantum length for queue  0 is  11"},
+	    {"-B", "0x10", "OPTIONS boost 16"},
+	    {"-i", "-3", "OPTIONS ioTime -3"},
+	    {"-l", "+0, 1_0 ,-2", "runTime  10 - ioFreq  -2"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[] = {"mlfq-sim", (char *)cases[i].flag,
+				(char *)cases[i].val, "extra", NULL};
+		struct sim_result r;
+
+		run_sim(4, argv, &r);
+		KEXPECT_EQ(r.rc, 0);
+		KEXPECT_TRUE(r.out && strstr(r.out, cases[i].line) != NULL);
+		if (!r.out || !strstr(r.out, cases[i].line))
+			ktest_diag("case %zu: %s '%s': no '%s' in the output",
+				   i, cases[i].flag, cases[i].val,
+				   cases[i].line);
 		free_result(&r);
 	}
 }
@@ -240,18 +382,16 @@ KTEST(mlfq_host, bad_command_lines)
 KTEST(mlfq_host, error_messages_name_the_flag)
 {
 	char *argv1[] = {"mlfq-sim", "-l", "0,5,0:1,x,0", "-c", NULL};
-	char *argv2[] = {"mlfq-sim", "-Q", "10,20", "-A", "1,2,3", NULL};
+	char *argv2[] = {"mlfq-sim", "--quantum", "0x", NULL};
 	struct sim_result r;
 
 	run_sim(4, argv1, &r);
-	KEXPECT_STREQ(
-	    r.err,
-	    "mlfq-sim: -l: job 1: run time: expected a number, got 'x'\n");
+	KEXPECT_STREQ(r.err, "mlfq-sim: -l: job 1: run time: int() cannot "
+			     "read 'x' (mlfq.py stops with a ValueError)\n");
 	free_result(&r);
-	run_sim(5, argv2, &r);
-	KEXPECT_STREQ(
-	    r.err,
-	    "mlfq-sim: -A: 3 allotments for 2 queues (need one per queue)\n");
+	run_sim(3, argv2, &r);
+	KEXPECT_STREQ(r.err, "mlfq-sim: option --quantum: invalid integer "
+			     "value: '0x'\n");
 	free_result(&r);
 }
 

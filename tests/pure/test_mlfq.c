@@ -1,6 +1,6 @@
 /*
  * Tests of the MLFQ policy alone (sched/mlfq.c): one case per rule of
- * mlfq.h, plus -S, -I, the boost quirk and the worked example of
+ * mlfq.h, plus -S, -I, today's and the 2020 boost and the worked example of
  * mlfq-reference.md.  Pure: runs in the kernel at boot and on the host.
  *
  * Parameters are written as OSTEP's -Q/-A lists, highest priority first.
@@ -20,7 +20,6 @@ static void setup(int levels, const uint32_t *q, const uint32_t *a,
 	struct mlfq_params p;
 
 	mlfq_params_ostep(&p);
-	p.boost_ostep = false;
 	p.levels = levels;
 	for (int i = 0; i < levels; i++) {
 		p.quantum[levels - 1 - i] = q[i];
@@ -203,14 +202,58 @@ KTEST(mlfq, boost_lifts_starved_job)
 	KEXPECT_FALSE(mlfq_boost_due(&m, 0));
 }
 
-/* mlfq.py's boost: quantum left := allot[top], allotment left kept. */
-KTEST(mlfq, boost_ostep_quirk)
+/*
+ * Rule 5 as mlfq.py does it since ee2e067 (2023-09): every unfinished job
+ * -- demoted and queued, already at the top mid-quantum, in I/O, not yet
+ * arrived -- gets the top level with a fresh quantum AND allotment of the
+ * top level.  The queued ones below the top go to the tail of the top
+ * queue, lowest level first; the one already there keeps its place.
+ * (The 2020 boost leaves e1 with 1 tick and 1 unit of allotment.)
+ */
+KTEST(mlfq, boost_refills_quantum_and_allotment)
+{
+	static const uint32_t q[] = {10, 20, 40}, a[] = {3, 2, 1};
+	struct mlfq_ent *e1 = &ents[0], *top = &ents[1], *io = &ents[2];
+	struct mlfq_ent *waiting = &ents[3];
+
+	setup(3, q, a, 50);
+	mlfq_add(&m, e1);
+	for (int t = 0; t < 35; t++) /* 3 top quanta, 5 ticks at level 1 */
+		mlfq_charge(&m, e1, MLFQ_CONTINUES);
+	KASSERT_EQ(mlfq_level(e1), 1);
+	KEXPECT_EQ(mlfq_ticks_left(e1), 15);
+	KEXPECT_EQ(mlfq_allot_left(e1), 2);
+	mlfq_add(&m, top);
+	mlfq_charge(&m, top, MLFQ_CONTINUES); /* top: 9 ticks, allot 3 */
+	mlfq_add(&m, io);
+	for (int t = 0; t < 14; t++) /* io: 1 quantum + 4 ticks, in I/O */
+		mlfq_charge(&m, io, t == 13 ? MLFQ_STARTS_IO : MLFQ_CONTINUES);
+	KEXPECT_EQ(mlfq_allot_left(io), 2);
+	mlfq_attach(&m, waiting);
+	mlfq_boost(&m);
+	for (int i = 0; i < 4; i++) {
+		KEXPECT_EQ(mlfq_level(&ents[i]), 2);
+		KEXPECT_EQ(mlfq_ticks_left(&ents[i]), 10);
+		KEXPECT_EQ(mlfq_allot_left(&ents[i]), 3);
+	}
+	KEXPECT_EQ(mlfq_state(io), MLFQ_BLOCKED);
+	KEXPECT_EQ(mlfq_state(waiting), MLFQ_WAITING);
+	KEXPECT_TRUE(mlfq_pick(&m) == top); /* kept its place at the head */
+	KEXPECT_TRUE(top->next == e1);	    /* e1 came from below */
+	KEXPECT_EQ(mlfq_queue_len(&m, 2), 2);
+}
+
+/*
+ * boost_2020, mlfq.py before ee2e067: quantum left := allot[top] (the
+ * allotment, not the quantum), allotment left kept.
+ */
+KTEST(mlfq, boost_2020_quirk)
 {
 	static const uint32_t a[] = {3, 2, 1};
 	struct mlfq_ent *e = &ents[0], *waiting = &ents[1];
 
 	setup(3, q10, a, 50);
-	m.p.boost_ostep = true;
+	m.p.boost_2020 = true;
 	mlfq_add(&m, e);
 	mlfq_attach(&m, waiting);
 	for (int t = 0; t < 33; t++)
@@ -418,10 +461,11 @@ KTEST(mlfq, params_check)
 	KEXPECT_EQ(p.levels, 3);
 	KEXPECT_EQ(p.quantum[2], 10);
 	KEXPECT_EQ(p.allot[1], 2);
-	KEXPECT_FALSE(p.boost_ostep);
+	KEXPECT_FALSE(p.boost_2020);
 	mlfq_params_ostep(&p);
 	KEXPECT_TRUE(mlfq_params_check(&p) == NULL);
 	KEXPECT_EQ(p.boost, 0);
+	KEXPECT_FALSE(p.boost_2020); /* today's mlfq.py boost */
 	p.levels = 0;
 	KEXPECT_TRUE(mlfq_params_check(&p) != NULL);
 	p.levels = MLFQ_MAX_LEVELS + 1;

@@ -474,11 +474,11 @@ lengths, links and the bitmap are checked against each other."""
         if levels == 0:
             raise KeelError("no MLFQ yet: sched_init has not run")
         print("MLFQ: %d levels, boost every %s; io_refill %s, io_to_head %s,"
-              " boost_ostep %s" % ((levels, "%d ticks" % int(p["boost"])
+              " boost_2020 %s" % ((levels, "%d ticks" % int(p["boost"])
                                     if int(p["boost"]) else "never (0)") +
                                    tuple("on" if bool(p[f]) else "off"
                                          for f in ("io_refill", "io_to_head",
-                                                   "boost_ostep"))))
+                                                   "boost_2020"))))
         nonempty = int(m["nonempty"]) & 0xFFFFFFFF
         st = m["stats"]
         print("nonempty bitmap 0x%08x; %d attached, %d queued; charged %d, "
