@@ -8,7 +8,7 @@
 #include "arch/x86.h"
 
 static irq_handler_t irq_handlers[PIC_IRQS];
-static uint32_t irq_counts[PIC_IRQS];
+uint32_t irq_counts[PIC_IRQS];
 
 static TRAP_CALL struct trap_frame *irq_trap(struct trap_frame *tf)
 {
@@ -36,6 +36,11 @@ void irq_register(unsigned irq, irq_handler_t h)
 	bool on = irq_save();
 	irq_handlers[irq] = h;
 	irq_restore(on);
+}
+
+void irq_register_trap(unsigned irq, irq_trap_handler_t h)
+{
+	trap_register(T_IRQ0 + irq, h);
 }
 
 void irq_unmask(unsigned irq)

@@ -23,7 +23,13 @@ _Static_assert(sizeof(struct idt_gate) == 8, "IDT gate layout");
 
 static struct idt_gate idt[T_VECTORS] __attribute__((aligned(8)));
 static trap_handler_t handlers[T_VECTORS];
-static trap_exit_hook_t exit_hook;
+/* Until the scheduler installs its own, traps resume what they
+ * interrupted.  Never NULL, so the exit path calls without a test. */
+static TRAP_CALL struct trap_frame *resume_same(struct trap_frame *tf)
+{
+	return tf;
+}
+static trap_exit_hook_t exit_hook = resume_same;
 /* Who reports a trap nobody handles, and a double fault: the panic report,
  * installed by kernel/panic.c (a layer above: it is handed down, never
  * called by name). */
@@ -115,7 +121,7 @@ uint32_t trap_frame_esp(const struct trap_frame *tf)
 
 void trap_set_exit_hook(trap_exit_hook_t hook)
 {
-	exit_hook = hook;
+	exit_hook = hook ? hook : resume_same;
 }
 
 TRAP_CALL struct trap_frame *trap_dispatch(struct trap_frame *tf)
@@ -123,7 +129,7 @@ TRAP_CALL struct trap_frame *trap_dispatch(struct trap_frame *tf)
 	trap_handler_t h = handlers[tf->vector];
 	if (h) {
 		tf = h(tf);
-		return exit_hook ? exit_hook(tf) : tf;
+		return exit_hook(tf);
 	}
 	/* An exception nobody handles, or a software interrupt nobody
 	 * expects (IRQs all have a handler in arch/irq.c): stop here. */

@@ -208,7 +208,7 @@ void mlfq_add(struct mlfq *m, struct mlfq_ent *e)
 
 /* ------------------------------------------------------------- rule 1 -- */
 
-struct mlfq_ent *mlfq_pick(const struct mlfq *m)
+MLFQ_CALL struct mlfq_ent *mlfq_pick(const struct mlfq *m)
 {
 	int l = bit_highest(m);
 
@@ -228,12 +228,23 @@ struct mlfq_ent *mlfq_pick(const struct mlfq *m)
  * length, the non-empty bitmap and the counters do not change — because
  * it happens on most timer ticks and is on the preemptive-switch path.
  */
-static void q_move_to_tail(struct mlfq *m, struct mlfq_ent *e)
+static inline __attribute__((always_inline)) void
+q_move_to_tail(struct mlfq *m, struct mlfq_ent *e)
 {
 	struct mlfq_queue *q = &m->q[e->level];
 
 	if (q->tail == e)
 		return;
+	if (q->head == e) { /* the usual case: the entity that just ran */
+		struct mlfq_ent *n = e->next;
+		q->head = n;
+		n->prev = NULL;
+		e->prev = q->tail;
+		q->tail->next = e;
+		e->next = NULL;
+		q->tail = e;
+		return;
+	}
 	if (e->prev)
 		e->prev->next = e->next;
 	else
@@ -271,9 +282,35 @@ static unsigned expire(struct mlfq *m, struct mlfq_ent *e)
 	return r;
 }
 
-unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e, enum mlfq_after what)
+MLFQ_CALL unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e,
+			       enum mlfq_after what)
 {
 	bool expired;
+
+	/*
+	 * The common case, on almost every timer tick: the entity ran on.
+	 * Its quantum shrinks; when it runs out with allotment to spare, or at
+	 * the bottom level where nothing lower waits, the entity gets a fresh
+	 * quantum there and goes to the tail of its queue (rule 2) -- what
+	 * expire() would do, without its demotion branches.
+	 */
+	if (what == MLFQ_CONTINUES) {
+		kassert(e->state == MLFQ_QUEUED);
+		m->stats.charged++;
+		if (--e->ticks_left != 0)
+			return 0;
+		if (e->allot_left != 1) { /* allotment to spare: same level */
+			e->allot_left--;
+			e->ticks_left = m->p.quantum[e->level];
+		} else if (e->level == 0) { /* the bottom keeps it: refill */
+			refill(m, e);
+		} else {
+			return expire(m, e); /* rule 4: down a level */
+		}
+		m->stats.expired++;
+		q_move_to_tail(m, e);
+		return MLFQ_CHARGE_EXPIRED;
+	}
 
 	if (what == MLFQ_BLOCKS)
 		kassert(e->state == MLFQ_BLOCKED || e->state == MLFQ_QUEUED);

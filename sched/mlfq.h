@@ -112,6 +112,17 @@
 #ifndef KEEL_SCHED_MLFQ_H
 #define KEEL_SCHED_MLFQ_H
 
+/*
+ * The two calls on every timer tick take their arguments in registers in
+ * the 32-bit kernel (the kernel's TRAP_CALL convention, arch/x86.h); on the
+ * host, where the simulators and tests run, the attribute does not exist.
+ */
+#if defined(__i386__) && !defined(KEEL_HOST)
+#define MLFQ_CALL __attribute__((regparm(3)))
+#else
+#define MLFQ_CALL
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -245,7 +256,7 @@ void mlfq_attach(struct mlfq *m, struct mlfq_ent *e);
 void mlfq_add(struct mlfq *m, struct mlfq_ent *e);
 
 /* Rule 1: the head of the highest non-empty level, or NULL; O(1). */
-struct mlfq_ent *mlfq_pick(const struct mlfq *m);
+MLFQ_CALL struct mlfq_ent *mlfq_pick(const struct mlfq *m);
 
 /*
  * Step 4: charge the tick owner for one tick and apply what happened.
@@ -261,7 +272,8 @@ struct mlfq_ent *mlfq_pick(const struct mlfq *m);
  *   0) with a fresh quantum and allotment, otherwise it gets a fresh
  *   quantum; if it is queued it goes to the tail of its (new) level.
  */
-unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e, enum mlfq_after what);
+MLFQ_CALL unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e,
+				 enum mlfq_after what);
 
 /*
  * Mid-tick changes, made by the kernel between two interrupts.  None of

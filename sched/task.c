@@ -135,7 +135,9 @@ static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
 	}
 	next->state = TASK_RUNNING;
 	next->scheduled++;
-	if (next->first_run == FIRST_RUN_NEVER)
+	/* FIRST_RUN_NEVER is all ones, and no tick count reaches 2^32 in its
+	 * upper half: one 32-bit compare instead of two. */
+	if ((uint32_t)(next->first_run >> 32) == UINT32_MAX)
 		next->first_run = time_ticks();
 	stats.switches++;
 	current = next;

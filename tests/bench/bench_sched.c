@@ -51,20 +51,29 @@ static volatile bool stop;
 static uint64_t switch_cost[SAMPLES];
 static struct wait_queue done;
 
-/* Two of these alternate on the timer: the first TSC read after a switch
- * minus the other thread's last read is interrupt + switch + one turn. */
+/*
+ * Two of these alternate on the timer: the first TSC read after a switch
+ * minus the other thread's last read is interrupt + switch + the few
+ * instructions of the loop between sti and cli, the only place the timer
+ * can strike.  Reading, recording and publishing happen with interrupts
+ * off, so a sample is never taken against a reading made after it (which
+ * once came out as 2^64 minus a tick and shifted the median), and the
+ * loop's own bookkeeping stays out of the figure.
+ */
 static int switcher(void *arg)
 {
 	int me = (int)(uintptr_t)arg;
 	while (!stop) {
+		cli();
 		uint64_t now = rdtsc();
 		if (last_id != me && last_id != 0 && samples < SAMPLES) {
 			switch_cost[samples++] = now - last_tsc;
 			if (samples == SAMPLES)
 				wq_wake_all(&done);
 		}
-		last_tsc = rdtsc();
 		last_id = me;
+		last_tsc = rdtsc();
+		sti();
 	}
 	return 0;
 }
