@@ -5,7 +5,7 @@
 #include "tools/pyopt.h"
 
 #include <ctype.h>
-#include <math.h>
+#include <math.h> /* isnan, isinf, INFINITY, NAN: no libm needed */
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,7 +245,9 @@ int py_fprint_d(FILE *f, int width, double x)
 		return -1;
 	if (isnan(x))
 		return -2;
-	x = trunc(x);
+	/* trunc() without libm: doubles of 2^52 and more are integers. */
+	if (x > -4503599627370496.0 && x < 4503599627370496.0)
+		x = (double)(long long)x;
 	if (x == 0)
 		x = 0; /* int(-0.5) is 0, not -0 */
 	fprintf(f, "%*.0f", width, x);

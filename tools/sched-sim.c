@@ -32,9 +32,8 @@
 #include <string.h>
 
 #include "tools/pyopt.h"
-#ifdef HAVE_PYRANDOM
+#include "lib/kassert.h"
 #include "lib/pyrandom.h"
-#endif
 
 int sched_sim(int argc, char **argv, FILE *out, FILE *err);
 
@@ -295,11 +294,6 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 
 	/* Parse and check everything before the first line of output. */
 	if (ints) {
-#ifndef HAVE_PYRANDOM
-		fprintf(err, "sched-sim: error: random jobs (no -l) need "
-			     "lib/pyrandom, not built in\n");
-		return EXIT_USAGE;
-#else
 		if (njobs > 1000000) {
 			fprintf(err, "sched-sim: error: -j %lld: at most "
 				     "1000000 jobs\n",
@@ -307,7 +301,6 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 			return EXIT_USAGE;
 		}
 		n = njobs > 0 ? (int)njobs : 0;
-#endif
 	} else {
 		n = 1;
 		for (const char *c = jlist; *c; c++)
@@ -369,9 +362,8 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 	}
 	fputs("\nHere is the job list, with the run time of each job: \n", out);
 	if (ints) {
-#ifdef HAVE_PYRANDOM
 		struct pyrandom r;
-		pyrandom_seed_int(&r, seed);
+		pyrandom_seed(&r, seed);
 		for (int i = 0; i < n; i++) {
 			/* int(maxlen * random.random()) + 1 */
 			double x = (double)maxlen * pyrandom_random(&r);
@@ -381,7 +373,6 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 			fprintf(out, "  Job %d ( length = %lld )\n", i,
 				(long long)jobs[i].ilen);
 		}
-#endif
 	} else {
 		for (int i = 0; i < n; i++) {
 			char num[40];
@@ -422,8 +413,20 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 }
 
 #ifndef SCHED_SIM_NO_MAIN
+void kassert_fail(const char *expr, const char *file, int line,
+		  const char *func)
+{
+	fprintf(stderr, "sched-sim: assertion '%s' failed at %s:%d in %s()\n",
+		expr, file, line, func);
+	abort();
+}
+
 int main(int argc, char **argv)
 {
-	return sched_sim(argc, argv, stdout, stderr);
+	int rc = sched_sim(argc, argv, stdout, stderr);
+
+	if (fflush(stdout) != 0)
+		return 1;
+	return rc;
 }
 #endif
