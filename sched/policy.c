@@ -8,9 +8,12 @@
 #include "lib/kassert.h"
 
 static const struct policy_ops *const ops_of[POLICY_NKINDS] = {
-    [POLICY_FIFO] = &policy_fifo_ops,	    [POLICY_SJF] = &policy_sjf_ops,
-    [POLICY_STCF] = &policy_stcf_ops,	    [POLICY_RR] = &policy_rr_ops,
-    [POLICY_LOTTERY] = &policy_lottery_ops, [POLICY_STRIDE] = &policy_stride_ops,
+    [POLICY_FIFO] = &policy_fifo_ops,
+    [POLICY_SJF] = &policy_sjf_ops,
+    [POLICY_STCF] = &policy_stcf_ops,
+    [POLICY_RR] = &policy_rr_ops,
+    [POLICY_LOTTERY] = &policy_lottery_ops,
+    [POLICY_STRIDE] = &policy_stride_ops,
 };
 
 static bool streq(const char *a, const char *b)

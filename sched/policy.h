@@ -139,8 +139,8 @@ struct policy_ops {
 	void (*boost)(struct policy *p); /* NULL: the policy has none */
 };
 
-extern const struct policy_ops policy_fifo_ops, policy_sjf_ops,
-    policy_stcf_ops, policy_rr_ops, policy_lottery_ops, policy_stride_ops;
+extern const struct policy_ops policy_fifo_ops, policy_sjf_ops, policy_stcf_ops,
+    policy_rr_ops, policy_lottery_ops, policy_stride_ops;
 
 /* "fifo", "sjf", ... -> kind; -1 if unknown. */
 int policy_kind_of(const char *name);

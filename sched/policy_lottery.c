@@ -101,8 +101,8 @@ static struct policy_ent *lot_pick(struct policy *p)
 
 	if (total == 0)
 		return NULL;
-	winner = p->p.draw ? p->p.draw(p->p.draw_ctx, total)
-			   : own_draw(p, total);
+	winner =
+	    p->p.draw ? p->p.draw(p->p.draw_ctx, total) : own_draw(p, total);
 	kassert(winner < total);
 	s = fw_find(p, winner);
 	kassert(s < p->u.lot.nslots && p->u.lot.slot[s]);

@@ -98,8 +98,7 @@ static int bad(FILE *err, const char *fmt, const char *a, long long b)
 }
 
 /* Parses -l into jobs[]; 0, or EXIT_USAGE after one line. */
-static int parse_jlist(const char *jlist, struct ljob *jobs, int *n,
-		       FILE *err)
+static int parse_jlist(const char *jlist, struct ljob *jobs, int *n, FILE *err)
 {
 	char *copy = strdup(jlist), *p = copy;
 	int rc = 0;
@@ -256,8 +255,8 @@ int lottery_sim(int argc, char **argv, FILE *out, FILE *err)
 	policy_init(&pol, &pp);
 	/* Slots in list order, so the prefix search walks the list's way. */
 	for (int i = 0; i < n; i++) {
-		jobs[i].ent = (struct policy_ent){.tickets =
-						      (uint32_t)jobs[i].tickets};
+		jobs[i].ent =
+		    (struct policy_ent){.tickets = (uint32_t)jobs[i].tickets};
 		policy_enqueue(&pol, &jobs[i].ent);
 	}
 	int left = n;
@@ -280,8 +279,9 @@ int lottery_sim(int argc, char **argv, FILE *out, FILE *err)
 			(long long)tick_total, wj);
 		fputs("  Jobs:\n", out);
 		for (int k = 0; k < n; k++) {
-			fprintf(out, " (%s job:%d timeleft:",
-				k == wj ? "*" : " ", k);
+			fprintf(out,
+				" (%s job:%d timeleft:", k == wj ? "*" : " ",
+				k);
 			py_fprint_i128(out, 0, jobs[k].run);
 			if (jobs[k].run > 0)
 				fprintf(out, " tix:%lld ) ",

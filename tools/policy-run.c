@@ -23,7 +23,7 @@
 #include "lib/kassert.h"
 #include "sched/policy.h"
 
-#define MAXJ 256
+#define MAXJ	  256
 #define MAX_TICKS 10000000u
 
 struct pjob {
@@ -82,8 +82,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-l") == 0 && v) {
 			jl = v;
 		} else {
-			return usage("usage: policy-run -p POLICY [-q QUANTUM] "
-				     "[-s SEED] -l arrival:length[:tickets],...");
+			return usage(
+			    "usage: policy-run -p POLICY [-q QUANTUM] "
+			    "[-s SEED] -l arrival:length[:tickets],...");
 		}
 		i++;
 	}

@@ -265,7 +265,8 @@ void py_fprint_2f(FILE *f, int width, double x)
 void py_fprint_i128(FILE *f, int width, __int128 v)
 {
 	char tmp[48], *p = tmp + sizeof tmp;
-	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+	unsigned __int128 u =
+	    v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
 
 	*--p = 0;
 	do {
@@ -371,7 +372,8 @@ static int parse_long(const char *prog, const struct pyopt_def *defs,
 	snprintf(name, sizeof name, "--%s", hit->long_name);
 	if (hit->kind == PYOPT_TRUE) {
 		if (eq) {
-			fprintf(err, "%s: error: %s option does not take a value\n",
+			fprintf(err,
+				"%s: error: %s option does not take a value\n",
 				prog, name);
 			return 2;
 		}
@@ -398,8 +400,7 @@ int pyopt_parse(const char *prog, const struct pyopt_def *defs, size_t ndefs,
 			break;
 		if (strcmp(a, "--help") == 0 ||
 		    (strncmp(a, "--", 2) == 0 && strlen(a) > 2 &&
-		     strncmp("--help", a, strlen(a)) == 0 &&
-		     !strchr(a, '='))) {
+		     strncmp("--help", a, strlen(a)) == 0 && !strchr(a, '='))) {
 			/* --help and its prefixes, unless a real option
 			   shares the prefix (none does in these tools). */
 			bool other = false;

@@ -31,9 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/pyopt.h"
 #include "lib/kassert.h"
 #include "lib/pyrandom.h"
+#include "tools/pyopt.h"
 
 int sched_sim(int argc, char **argv, FILE *out, FILE *err);
 
@@ -188,8 +188,8 @@ static int rr(FILE *out, FILE *err, const struct job *jobs, int n,
 	}
 	for (int i = 0; i < n; i++) {
 		ring[len] = jobs[i];
-		ring[len].len = jobs[i].is_int ? (double)jobs[i].ilen
-					       : jobs[i].len;
+		ring[len].len =
+		    jobs[i].is_int ? (double)jobs[i].ilen : jobs[i].len;
 		len++;
 	}
 	fputs("Execution trace:\n", out);
@@ -295,8 +295,9 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 	/* Parse and check everything before the first line of output. */
 	if (ints) {
 		if (njobs > 1000000) {
-			fprintf(err, "sched-sim: error: -j %lld: at most "
-				     "1000000 jobs\n",
+			fprintf(err,
+				"sched-sim: error: -j %lld: at most "
+				"1000000 jobs\n",
 				(long long)njobs);
 			return EXIT_USAGE;
 		}
@@ -335,10 +336,11 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 	if (solve && strcmp(policy, "RR") == 0 && quantum <= 0)
 		for (int i = 0; i < n; i++)
 			if (!ints ? jobs[i].len > (double)quantum : true) {
-				fprintf(err, "sched-sim: error: -p RR -q %lld: "
-					     "scheduler.py would loop for ever "
-					     "(a job longer than the quantum "
-					     "never shrinks)\n",
+				fprintf(err,
+					"sched-sim: error: -p RR -q %lld: "
+					"scheduler.py would loop for ever "
+					"(a job longer than the quantum "
+					"never shrinks)\n",
 					(long long)quantum);
 				free(jobs);
 				return EXIT_USAGE;

@@ -116,8 +116,7 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Checks every golden file of tests/golden/SUB; returns how many. */
-static int golden_dir(sim_fn fn, const char *prog, const char *sub,
-		      int *passed)
+static int golden_dir(sim_fn fn, const char *prog, const char *sub, int *passed)
 {
 	char dir[512];
 	char *names[256];
@@ -194,16 +193,25 @@ static void expect_usage_error(sim_fn fn, const char *prog,
 KTEST(policy_host, bad_command_lines)
 {
 	static const char *const sched_cases[][4] = {
-	    {"-x", NULL},	  {"-s", NULL},		 {"-s", "1.5", NULL},
-	    {"-j", "09", NULL},	  {"--jl", NULL},	 {"--j=3", NULL},
-	    {"-q", "0x", NULL},	  {"-l", "1,,2", NULL},	 {"-l", "1_,2", NULL},
-	    {"-c", "-l", "_1", NULL}, {"--seed=", NULL}, {"-s", "99999999999999999999", NULL},
-	    {"-c", "-pRR", "-q0", NULL}, {"-c", "-pSJF", "-lnan,1", NULL},
+	    {"-x", NULL},
+	    {"-s", NULL},
+	    {"-s", "1.5", NULL},
+	    {"-j", "09", NULL},
+	    {"--jl", NULL},
+	    {"--j=3", NULL},
+	    {"-q", "0x", NULL},
+	    {"-l", "1,,2", NULL},
+	    {"-l", "1_,2", NULL},
+	    {"-c", "-l", "_1", NULL},
+	    {"--seed=", NULL},
+	    {"-s", "99999999999999999999", NULL},
+	    {"-c", "-pRR", "-q0", NULL},
+	    {"-c", "-pSJF", "-lnan,1", NULL},
 	};
 	static const char *const lottery_cases[][4] = {
-	    {"-l", "1:2:3", NULL}, {"-l", "x:1", NULL},	   {"-l", "5", NULL},
-	    {"-l", "5:-1", NULL},  {"-m", "1", NULL},	   {"-T", "0", NULL},
-	    {"-j", "5000", NULL},  {"--compute=1", NULL},  {"-q", NULL},
+	    {"-l", "1:2:3", NULL}, {"-l", "x:1", NULL},	  {"-l", "5", NULL},
+	    {"-l", "5:-1", NULL},  {"-m", "1", NULL},	  {"-T", "0", NULL},
+	    {"-j", "5000", NULL},  {"--compute=1", NULL}, {"-q", NULL},
 	    {"--maxt", "x", NULL}, {"-l", "1.5:2", NULL},
 	};
 
@@ -240,8 +248,8 @@ KTEST(policy_host, python_exception_keeps_stdout)
 
 	run_sim(sched_sim, 4, argv, &r);
 	KEXPECT_EQ(r.rc, 1);
-	KEXPECT_TRUE(strstr(r.out, "Run job 0 for inf secs ( DONE at inf )\n") !=
-		     NULL);
+	KEXPECT_TRUE(
+	    strstr(r.out, "Run job 0 for inf secs ( DONE at inf )\n") != NULL);
 	KEXPECT_TRUE(strstr(r.out, "Run job 1") == NULL);
 	KEXPECT_TRUE(strstr(r.err, "OverflowError") != NULL);
 	free_result(&r);
@@ -254,13 +262,26 @@ KTEST(policy_host, optparse_numbers)
 		int rc;
 		int64_t v;
 	} cases[] = {
-	    {"10", 0, 10},	   {"010", 0, 8},	  {"0x1f", 0, 31},
-	    {"0X_1F", 0, 31},	   {"0b101", 0, 5},	  {"0b", 0, 0},
-	    {"0o17", 0, 15},	   {"-5", 0, -5},	  {" 7 ", 0, 7},
-	    {"+3", 0, 3},	   {"1_000", 0, 1000},	  {"0", 0, 0},
-	    {"09", -1, 0},	   {"-0x5", -1, 0},	  {"1__0", -1, 0},
-	    {"_1", -1, 0},	   {"1_", -1, 0},	  {"", -1, 0},
-	    {"1.0", -1, 0},	   {"9223372036854775807", 0, INT64_MAX},
+	    {"10", 0, 10},
+	    {"010", 0, 8},
+	    {"0x1f", 0, 31},
+	    {"0X_1F", 0, 31},
+	    {"0b101", 0, 5},
+	    {"0b", 0, 0},
+	    {"0o17", 0, 15},
+	    {"-5", 0, -5},
+	    {" 7 ", 0, 7},
+	    {"+3", 0, 3},
+	    {"1_000", 0, 1000},
+	    {"0", 0, 0},
+	    {"09", -1, 0},
+	    {"-0x5", -1, 0},
+	    {"1__0", -1, 0},
+	    {"_1", -1, 0},
+	    {"1_", -1, 0},
+	    {"", -1, 0},
+	    {"1.0", -1, 0},
+	    {"9223372036854775807", 0, INT64_MAX},
 	    {"9223372036854775808", -2, 0},
 	};
 
@@ -280,15 +301,25 @@ KTEST(policy_host, python_float_and_repr)
 	static const struct {
 		const char *in, *repr;
 	} cases[] = {
-	    {"10", "10.0"},	   {"1.5", "1.5"},	  {"0.1", "0.1"},
-	    {"1e16", "1e+16"},	   {"1e15", "1000000000000000.0"},
-	    {"1e-5", "1e-05"},	   {"0.0001", "0.0001"},  {"-0", "-0.0"},
-	    {" 2_5.0_1 ", "25.01"}, {"INF", "inf"},	   {"-Infinity", "-inf"},
-	    {"nan", "nan"},	   {"123456789012345678", "1.2345678901234568e+17"},
-	    {".5", "0.5"},	   {"5.", "5.0"},	   {"1E3", "1000.0"},
+	    {"10", "10.0"},
+	    {"1.5", "1.5"},
+	    {"0.1", "0.1"},
+	    {"1e16", "1e+16"},
+	    {"1e15", "1000000000000000.0"},
+	    {"1e-5", "1e-05"},
+	    {"0.0001", "0.0001"},
+	    {"-0", "-0.0"},
+	    {" 2_5.0_1 ", "25.01"},
+	    {"INF", "inf"},
+	    {"-Infinity", "-inf"},
+	    {"nan", "nan"},
+	    {"123456789012345678", "1.2345678901234568e+17"},
+	    {".5", "0.5"},
+	    {"5.", "5.0"},
+	    {"1E3", "1000.0"},
 	};
-	static const char *const bad[] = {"", "x", "1_", "_1", "1e", ".",
-					  "0x10", "1e_5", "1..2", "in f"};
+	static const char *const bad[] = {"",  "x",    "1_",   "_1",   "1e",
+					  ".", "0x10", "1e_5", "1..2", "in f"};
 	char buf[40];
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
