@@ -86,7 +86,7 @@ struct policy_ent *policy_pick(struct policy *p)
 
 bool policy_charge(struct policy *p, struct policy_ent *e)
 {
-	kassert(e->state == POLICY_QUEUED);
+	kassert(e != NULL && e->state == POLICY_QUEUED);
 	return p->ops->charge(p, e);
 }
 

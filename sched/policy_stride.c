@@ -37,9 +37,12 @@ static void sift_up(struct policy *p, uint32_t i)
 {
 	struct policy_ent *e = p->u.str.heap[i];
 
-	while (i > 0 && before(e, p->u.str.heap[(i - 1) / 2])) {
-		put(p, i, p->u.str.heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
+	while (i > 0) {
+		uint32_t up = (i - 1) / 2;
+		if (!before(e, p->u.str.heap[up]))
+			break;
+		put(p, i, p->u.str.heap[up]);
+		i = up;
 	}
 	put(p, i, e);
 }

@@ -203,7 +203,7 @@ void py_float_repr(double x, char *buf, size_t size)
 		if (isdigit((unsigned char)*p))
 			mant[nd++] = *p;
 	mant[nd] = 0;
-	exp = atoi(p + 1);
+	exp = (int)strtol(p + 1, NULL, 10);
 	while (nd > 1 && mant[nd - 1] == '0')
 		mant[--nd] = 0;
 	char *o = buf;
@@ -406,8 +406,10 @@ int pyopt_parse(const char *prog, const struct pyopt_def *defs, size_t ndefs,
 			bool other = false;
 			for (size_t k = 0; k < ndefs; k++)
 				if (defs[k].long_name &&
-				    strncmp(defs[k].long_name, a + 2,
-					    strlen(a + 2)) == 0)
+				    strlen(a + 2) <=
+					strlen(defs[k].long_name) &&
+				    memcmp(defs[k].long_name, a + 2,
+					   strlen(a + 2)) == 0)
 					other = true;
 			if (!other)
 				return 1;

@@ -152,7 +152,8 @@ static int golden_dir(sim_fn fn, const char *prog, const char *sub, int *passed)
 
 KTEST(policy_host, golden_outputs_match_scheduler_py)
 {
-	int passed, n = golden_dir(sched_sim, "sched-sim", "sched", &passed);
+	int passed = 0,
+	    n = golden_dir(sched_sim, "sched-sim", "sched", &passed);
 
 	KEXPECT_GE(n, 15);
 	KEXPECT_EQ(passed, n);
@@ -160,7 +161,7 @@ KTEST(policy_host, golden_outputs_match_scheduler_py)
 
 KTEST(policy_host, golden_outputs_match_lottery_py)
 {
-	int passed,
+	int passed = 0,
 	    n = golden_dir(lottery_sim, "lottery-sim", "lottery", &passed);
 
 	KEXPECT_GE(n, 12);

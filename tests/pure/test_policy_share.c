@@ -208,8 +208,11 @@ KTEST(policy_share, stride_newcomer_does_not_monopolise)
 	setup(POLICY_STRIDE, 1, 0);
 	ents[0].tickets = 100;
 	policy_enqueue(&pol, &ents[0]);
-	for (int t = 0; t < 1000; t++)
-		policy_charge(&pol, policy_pick(&pol));
+	for (int t = 0; t < 1000; t++) {
+		struct policy_ent *e = policy_pick(&pol);
+		KASSERT_TRUE(e == &ents[0]);
+		policy_charge(&pol, e);
+	}
 	ents[1].tickets = 100;
 	policy_enqueue(&pol, &ents[1]);
 	KEXPECT_GE(policy_pass(&ents[1]), policy_pass(&ents[0]));
