@@ -32,9 +32,13 @@
  *   stcf     least work left, preempts on arrival         pick O(1)
  *   rr       head of a list, rotated every quantum        pick O(1)
  *   lottery  random ticket, Fenwick tree of tickets       pick O(log n)
- *   stride   least pass value, binary heap                pick O(log n)
+ *   stride   least pass value, binary heap                pick O(1)
  *
- * (SJF and STCF pay O(n) on enqueue instead: an ordered list.)
+ * The list policies' pick reads the head; SJF and STCF pay O(n) on enqueue
+ * instead (an ordered list).  Lottery's pick is a prefix search down the
+ * tree, where the textbook walks the list, O(n).  Stride's pick reads the
+ * heap's root, and the charge that ends a turn moves the runner down the
+ * heap, O(log n), as do its enqueue and dequeue.
  *
  * Concurrency: none here; the kernel calls these with interrupts off.
  */
