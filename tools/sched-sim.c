@@ -19,7 +19,8 @@
  * stderr and exit status 1 (Python: a traceback, status 1).  Bad flags:
  * one line `sched-sim: error: ...` and status 2 (Python: a usage line, a
  * blank line, then `scheduler.py: error: ...`).  Where scheduler.py would
- * loop for ever (RR with -q 0 or less and a job longer than the quantum),
+ * loop for ever (RR with -q 0 or less and a job longer than the quantum,
+ * or with an infinite run time),
  * sched-sim refuses the flags with status 2.  SJF over run times that
  * include NaN is refused too (Python's sort gives an order that depends on
  * its algorithm).
@@ -333,15 +334,19 @@ int sched_sim(int argc, char **argv, FILE *out, FILE *err)
 		}
 		free(copy);
 	}
-	if (solve && strcmp(policy, "RR") == 0 && quantum <= 0)
+	/* RR: a job longer than the quantum that never shrinks (quantum <= 0,
+	   or an infinite run time) keeps scheduler.py printing for ever. */
+	if (solve && strcmp(policy, "RR") == 0)
 		for (int i = 0; i < n; i++)
-			if (!ints ? jobs[i].len > (double)quantum : true) {
+			if (ints ? quantum <= 0
+				 : jobs[i].len > (double)quantum &&
+				       (quantum <= 0 || isinf(jobs[i].len))) {
 				fprintf(err,
 					"sched-sim: error: -p RR -q %lld: "
 					"scheduler.py would loop for ever "
-					"(a job longer than the quantum "
-					"never shrinks)\n",
-					(long long)quantum);
+					"(job %d is longer than the quantum "
+					"and never shrinks)\n",
+					(long long)quantum, i);
 				free(jobs);
 				return EXIT_USAGE;
 			}
