@@ -175,19 +175,19 @@ static int rr(FILE *out, FILE *err, const struct job *jobs, int n,
 	double *resp = calloc((size_t)n + 1, sizeof *resp);
 	double *last = calloc((size_t)n + 1, sizeof *last);
 	double *wait = calloc((size_t)n + 1, sizeof *wait);
-	bool *started = calloc((size_t)n + 1, sizeof *started);
 	/* The run list: a ring of (job, run time left). */
 	size_t cap = (size_t)n + 1, head = 0, len = 0;
 	struct job *ring = calloc(cap, sizeof *ring);
 	double thetime = 0.0;
 	int left = n, rc = 0;
 
-	if (!turn || !resp || !last || !wait || !started || !ring) {
+	if (!turn || !resp || !last || !wait || !ring) {
 		fprintf(err, "sched-sim: out of memory\n");
 		rc = 1;
 		goto done;
 	}
 	for (int i = 0; i < n; i++) {
+		resp[i] = -1;
 		ring[len] = jobs[i];
 		ring[len].len =
 		    jobs[i].is_int ? (double)jobs[i].ilen : jobs[i].len;
@@ -199,10 +199,10 @@ static int rr(FILE *out, FILE *err, const struct job *jobs, int n,
 		double run = j.len, ranfor;
 		head = (head + 1) % cap;
 		len--;
-		if (!started[j.num]) {
-			started[j.num] = true;
+		/* scheduler.py's sentinel: a job first run at time -1 looks
+		   unstarted, and its response is taken again next turn. */
+		if (resp[j.num] == -1)
 			resp[j.num] = thetime;
-		}
 		wait[j.num] += thetime - last[j.num];
 		if (print_d(out, err, 3, thetime, &rc))
 			goto done;
@@ -260,7 +260,6 @@ done:
 	free(resp);
 	free(last);
 	free(wait);
-	free(started);
 	free(ring);
 	return rc;
 }
