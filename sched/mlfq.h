@@ -273,7 +273,7 @@ MLFQ_CALL struct mlfq_ent *mlfq_pick(const struct mlfq *m);
  *   quantum; if it is queued it goes to the tail of its (new) level.
  */
 MLFQ_CALL unsigned mlfq_charge(struct mlfq *m, struct mlfq_ent *e,
-				 enum mlfq_after what);
+			       enum mlfq_after what);
 
 /*
  * Mid-tick changes, made by the kernel between two interrupts.  None of
