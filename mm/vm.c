@@ -201,28 +201,48 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 	return rc;
 }
 
+/*
+ * Clear the present PTE for va (clear), or point it at frame pa keeping its
+ * flags; give back the old frame in *old_pa (may be NULL) and the directory
+ * entry in *pde_out.  VM_ENOENT if va is not mapped.  Interrupts must be
+ * off; invalidating the TLB is the caller's business.
+ */
+static int pte_replace(struct vm_space *s, uint32_t va, uint32_t pa, bool clear,
+		       uint32_t *old_pa, uint32_t *pde_out)
+{
+	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), *pd, *pt;
+	int rc = VM_ENOENT;
+	pd = directory(s);
+	*pde_out = pd[pdi];
+	release(pd);
+	if (!(*pde_out & PTE_PRESENT))
+		return rc;
+	pt = table(s, pdi, *pde_out);
+	if (pt[pti] & PTE_PRESENT) {
+		if (old_pa)
+			*old_pa = pt[pti] & PTE_FRAME_MASK;
+		pt[pti] = clear ? 0 : pa | (pt[pti] & ~PTE_FRAME_MASK);
+		rc = VM_OK;
+	}
+	release(pt);
+	return rc;
+}
+
+/* Whether the CPU may hold a translation of va (in this space's TLB). */
+static bool may_be_cached(struct vm_space *s, uint32_t va)
+{
+	return s == vm_current_space || VM_PDI(va) >= VM_KERNEL_PDI;
+}
+
 int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 {
-	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), pde, *pd, *pt;
-	int rc = VM_ENOENT;
+	uint32_t pdi = VM_PDI(va), pde;
 	if (!va_mappable(va))
 		return VM_EINVAL;
 	bool on = irq_save();
-	pd = directory(s);
-	pde = pd[pdi];
-	release(pd);
-	if (pde & PTE_PRESENT) {
-		pt = table(s, pdi, pde);
-		if (pt[pti] & PTE_PRESENT) {
-			if (pa_out)
-				*pa_out = pt[pti] & PTE_FRAME_MASK;
-			pt[pti] = 0;
-			rc = VM_OK;
-		}
-		release(pt);
-	}
+	int rc = pte_replace(s, va, 0, true, pa_out, &pde);
 	if (rc == VM_OK) {
-		if (s == vm_current_space || pdi >= VM_KERNEL_PDI)
+		if (may_be_cached(s, va))
 			invlpg(va);
 		if (--(*used_count(s, pdi)) == 0)
 			drop_table(s, pdi, pde);
@@ -234,26 +254,12 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 int vm_retarget(struct vm_space *s, uint32_t va, uint32_t pa, bool flush,
 		uint32_t *old_pa)
 {
-	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), pde, *pd, *pt;
-	int rc = VM_ENOENT;
+	uint32_t pde;
 	if (!va_mappable(va) || (pa & ~PTE_FRAME_MASK))
 		return VM_EINVAL;
 	bool on = irq_save();
-	pd = directory(s);
-	pde = pd[pdi];
-	release(pd);
-	if (pde & PTE_PRESENT) {
-		pt = table(s, pdi, pde);
-		if (pt[pti] & PTE_PRESENT) {
-			if (old_pa)
-				*old_pa = pt[pti] & PTE_FRAME_MASK;
-			pt[pti] = pa | (pt[pti] & ~PTE_FRAME_MASK);
-			rc = VM_OK;
-		}
-		release(pt);
-	}
-	if (rc == VM_OK && flush &&
-	    (s == vm_current_space || pdi >= VM_KERNEL_PDI))
+	int rc = pte_replace(s, va, pa, false, old_pa, &pde);
+	if (rc == VM_OK && flush && may_be_cached(s, va))
 		invlpg(va);
 	irq_restore(on);
 	return rc;
