@@ -20,7 +20,7 @@ POLICY_SIMS := tools/sched-sim.c tools/lottery-sim.c tools/pyopt.c \
 HOST_SUITES += policies
 HOST_SUITE_policies := $(POLICY_PURE) $(POLICY_SIMS) \
 	tests/pure/test_policy_rules.c tests/pure/test_policy_share.c \
-	tests/host/test_policy_host.c
+	tests/host/test_policy_host.c tests/host/sim_capture.c
 HOST_TOOLS += $(BUILD)/tools/sched-sim $(BUILD)/tools/lottery-sim \
 	$(BUILD)/tools/policy-run
 

@@ -15,7 +15,7 @@ HOST_SUITES += sched
 HOST_SUITE_sched := $(SCHED_PURE) \
 	tests/pure/test_mlfq.c tests/pure/test_mlfq_run.c \
 	tests/pure/test_workload.c \
-	tests/host/test_mlfq_host.c tools/mlfq-sim.c
+	tests/host/test_mlfq_host.c tools/mlfq-sim.c tests/host/sim_capture.c
 HOST_TOOLS += $(BUILD)/tools/mlfq-sim
 
 $(BUILD)/host/tools/mlfq-sim.o: HOSTCFLAGS += -DMLFQ_SIM_NO_MAIN -ffp-contract=off

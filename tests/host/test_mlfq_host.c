@@ -20,64 +20,13 @@
 
 #include "kernel/ktest.h"
 #include "sched/mlfq_run.h"
+#include "tests/host/sim_capture.h"
 
 int mlfq_sim(int argc, char **argv, FILE *out, FILE *err);
 
 #ifndef KEEL_SRCDIR
 #define KEEL_SRCDIR "."
 #endif
-
-struct sim_result {
-	int rc;
-	char *out, *err;
-	size_t out_len, err_len;
-};
-
-static void run_sim(int argc, char **argv, struct sim_result *r)
-{
-	FILE *out = open_memstream(&r->out, &r->out_len);
-	FILE *err = open_memstream(&r->err, &r->err_len);
-
-	r->rc = mlfq_sim(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-}
-
-static void free_result(struct sim_result *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (*len + 4096 > cap) {
-			char *bigger;
-			cap = cap ? 2 * cap : 65536;
-			bigger = realloc(buf, cap);
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = bigger;
-		}
-		size_t got = fread(buf + *len, 1, cap - *len, f);
-		*len += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	return buf;
-}
 
 static const char *golden_dir(void)
 {
@@ -169,7 +118,7 @@ static int check_golden(const char *dir, const char *name, bool compat)
 	}
 	argv[argc] = NULL;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	golden = read_file(path, &glen);
+	golden = sim_read_file(path, &glen);
 	if (!golden) {
 		ktest_diag("%s: cannot read", path);
 		return 0;
@@ -183,7 +132,7 @@ static int check_golden(const char *dir, const char *name, bool compat)
 		    fgets(num, sizeof num, f) ? (int)strtol(num, NULL, 10) : -1;
 		fclose(f);
 	}
-	run_sim(argc, argv, &r);
+	sim_capture(mlfq_sim, argc, argv, &r);
 	same = r.rc == want && (want != 0 || r.err_len == 0) &&
 	       r.out_len == glen && memcmp(r.out, golden, glen) == 0;
 	if (!same) {
@@ -191,7 +140,7 @@ static int check_golden(const char *dir, const char *name, bool compat)
 		diag_first_difference(name, r.out, r.out_len, golden, glen);
 	}
 	free(golden);
-	free_result(&r);
+	sim_result_free(&r);
 	return same;
 }
 
@@ -284,7 +233,7 @@ KTEST(mlfq_host, bad_command_lines)
 		for (int j = 0; j < 5 && cases[i][j]; j++)
 			argv[argc++] = (char *)cases[i][j];
 		argv[argc] = NULL;
-		run_sim(argc, argv, &r);
+		sim_capture(mlfq_sim, argc, argv, &r);
 		KEXPECT_EQ(r.rc, 2);
 		KEXPECT_TRUE(r.err_len > 11 &&
 			     strncmp(r.err, "mlfq-sim: ", 10) == 0);
@@ -297,7 +246,7 @@ KTEST(mlfq_host, bad_command_lines)
 		if (r.rc != 2)
 			ktest_diag("case %zu (%s): rc %d, stderr '%s'", i,
 				   cases[i][0], r.rc, r.err);
-		free_result(&r);
+		sim_result_free(&r);
 	}
 }
 
@@ -329,11 +278,11 @@ KTEST(mlfq_host, mlfq_py_messages)
 		for (int j = 0; j < 4 && cases[i].args[j]; j++)
 			argv[argc++] = (char *)cases[i].args[j];
 		argv[argc] = NULL;
-		run_sim(argc, argv, &r);
+		sim_capture(mlfq_sim, argc, argv, &r);
 		KEXPECT_EQ(r.rc, 1);
 		KEXPECT_STREQ(r.out, cases[i].out);
 		KEXPECT_EQ(r.err_len, 0);
-		free_result(&r);
+		sim_result_free(&r);
 	}
 }
 
@@ -368,14 +317,14 @@ KTEST(mlfq_host, numbers_read_as_python_reads_them)
 				(char *)cases[i].val, "extra", NULL};
 		struct sim_result r;
 
-		run_sim(4, argv, &r);
+		sim_capture(mlfq_sim, 4, argv, &r);
 		KEXPECT_EQ(r.rc, 0);
 		KEXPECT_TRUE(r.out && strstr(r.out, cases[i].line) != NULL);
 		if (!r.out || !strstr(r.out, cases[i].line))
 			ktest_diag("case %zu: %s '%s': no '%s' in the output",
 				   i, cases[i].flag, cases[i].val,
 				   cases[i].line);
-		free_result(&r);
+		sim_result_free(&r);
 	}
 }
 
@@ -385,14 +334,14 @@ KTEST(mlfq_host, error_messages_name_the_flag)
 	char *argv2[] = {"mlfq-sim", "--quantum", "0x", NULL};
 	struct sim_result r;
 
-	run_sim(4, argv1, &r);
+	sim_capture(mlfq_sim, 4, argv1, &r);
 	KEXPECT_STREQ(r.err, "mlfq-sim: -l: job 1: run time: int() cannot "
 			     "read 'x' (mlfq.py stops with a ValueError)\n");
-	free_result(&r);
-	run_sim(3, argv2, &r);
+	sim_result_free(&r);
+	sim_capture(mlfq_sim, 3, argv2, &r);
 	KEXPECT_STREQ(r.err, "mlfq-sim: option --quantum: invalid integer "
 			     "value: '0x'\n");
-	free_result(&r);
+	sim_result_free(&r);
 }
 
 KTEST(mlfq_host, help_goes_to_stdout)
@@ -400,11 +349,11 @@ KTEST(mlfq_host, help_goes_to_stdout)
 	char *argv[] = {"mlfq-sim", "-h", NULL};
 	struct sim_result r;
 
-	run_sim(2, argv, &r);
+	sim_capture(mlfq_sim, 2, argv, &r);
 	KEXPECT_EQ(r.rc, 0);
 	KEXPECT_TRUE(strncmp(r.out, "usage: mlfq-sim", 15) == 0);
 	KEXPECT_EQ(r.err_len, 0);
-	free_result(&r);
+	sim_result_free(&r);
 }
 
 static int check_avg(uint64_t sum, uint32_t n)

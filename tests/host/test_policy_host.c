@@ -15,60 +15,15 @@
 #include <string.h>
 
 #include "kernel/ktest.h"
+#include "tests/host/sim_capture.h"
 #include "tools/pyopt.h"
 
 int sched_sim(int argc, char **argv, FILE *out, FILE *err);
 int lottery_sim(int argc, char **argv, FILE *out, FILE *err);
 
-typedef int (*sim_fn)(int argc, char **argv, FILE *out, FILE *err);
-
 #ifndef KEEL_SRCDIR
 #define KEEL_SRCDIR "."
 #endif
-
-struct sim_result {
-	int rc;
-	char *out, *err;
-	size_t out_len, err_len;
-};
-
-static void run_sim(sim_fn fn, int argc, char **argv, struct sim_result *r)
-{
-	FILE *out = open_memstream(&r->out, &r->out_len);
-	FILE *err = open_memstream(&r->err, &r->err_len);
-
-	r->rc = fn(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-}
-
-static void free_result(struct sim_result *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = buf ? (size_t)n : 0;
-	return buf;
-}
 
 static int check_golden(sim_fn fn, const char *prog, const char *dir,
 			const char *name)
@@ -89,12 +44,12 @@ static int check_golden(sim_fn fn, const char *prog, const char *dir,
 		argc++;
 	}
 	argv[argc] = NULL;
-	golden = slurp(path, &glen);
+	golden = sim_read_file(path, &glen);
 	if (!golden) {
 		ktest_diag("%s: cannot read", path);
 		return 0;
 	}
-	run_sim(fn, argc, argv, &r);
+	sim_capture(fn, argc, argv, &r);
 	same = r.rc == 0 && r.err_len == 0 && r.out_len == glen &&
 	       memcmp(r.out, golden, glen) == 0;
 	if (!same) {
@@ -106,7 +61,7 @@ static int check_golden(sim_fn fn, const char *prog, const char *dir,
 			   name, r.rc, r.err, line);
 	}
 	free(golden);
-	free_result(&r);
+	sim_result_free(&r);
 	return same;
 }
 
@@ -179,7 +134,7 @@ static void expect_usage_error(sim_fn fn, const char *prog,
 	for (; args[argc - 1] && argc < 7; argc++)
 		argv[argc] = (char *)args[argc - 1];
 	argv[argc] = NULL;
-	run_sim(fn, argc, argv, &r);
+	sim_capture(fn, argc, argv, &r);
 	KEXPECT_EQ(r.rc, 2);
 	KEXPECT_EQ(r.out_len, 0);
 	KEXPECT_TRUE(r.err_len > plen + 2 && strncmp(r.err, prog, plen) == 0);
@@ -188,7 +143,7 @@ static void expect_usage_error(sim_fn fn, const char *prog,
 	if (r.rc != 2)
 		ktest_diag("%s %s: rc %d, stderr '%s'", prog, args[0], r.rc,
 			   r.err);
-	free_result(&r);
+	sim_result_free(&r);
 }
 
 KTEST(policy_host, bad_command_lines)
@@ -230,15 +185,15 @@ KTEST(policy_host, error_messages_say_what)
 	char *a2[] = {"lottery-sim", "--ma", "3", NULL};
 	struct sim_result r;
 
-	run_sim(sched_sim, 3, a1, &r);
+	sim_capture(sched_sim, 3, a1, &r);
 	KEXPECT_STREQ(r.err,
 		      "sched-sim: error: option -s: invalid integer value: "
 		      "'ten'\n");
-	free_result(&r);
-	run_sim(lottery_sim, 3, a2, &r);
+	sim_result_free(&r);
+	sim_capture(lottery_sim, 3, a2, &r);
 	KEXPECT_STREQ(r.err, "lottery-sim: error: ambiguous option: --ma "
 			     "(--maxlen, --maxticket?)\n");
-	free_result(&r);
+	sim_result_free(&r);
 }
 
 /* scheduler.py raises OverflowError formatting "%3d" % inf: same stdout. */
@@ -247,13 +202,13 @@ KTEST(policy_host, python_exception_keeps_stdout)
 	char *argv[] = {"sched-sim", "-c", "-l", "inf,2", NULL};
 	struct sim_result r;
 
-	run_sim(sched_sim, 4, argv, &r);
+	sim_capture(sched_sim, 4, argv, &r);
 	KEXPECT_EQ(r.rc, 1);
 	KEXPECT_TRUE(
 	    strstr(r.out, "Run job 0 for inf secs ( DONE at inf )\n") != NULL);
 	KEXPECT_TRUE(strstr(r.out, "Run job 1") == NULL);
 	KEXPECT_TRUE(strstr(r.err, "OverflowError") != NULL);
-	free_result(&r);
+	sim_result_free(&r);
 }
 
 KTEST(policy_host, optparse_numbers)
