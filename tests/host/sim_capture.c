@@ -3,7 +3,9 @@
  */
 #include "tests/host/sim_capture.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 
 void sim_capture(sim_fn fn, int argc, char **argv, struct sim_result *r)
 {
@@ -49,4 +51,27 @@ char *sim_read_file(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sim_golden_names(const char *dir, char **names, int cap)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < cap) {
+		size_t len = strlen(de->d_name);
+		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], cmp_names);
+	return n;
 }

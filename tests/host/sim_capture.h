@@ -20,6 +20,9 @@ struct sim_result {
 /* Call fn(argc, argv) with both streams captured into *r. */
 void sim_capture(sim_fn fn, int argc, char **argv, struct sim_result *r);
 void sim_result_free(struct sim_result *r);
+/* The names of dir's *.out files (golden outputs), sorted, malloc'd, at
+ * most cap of them; 0 when dir cannot be opened. */
+int sim_golden_names(const char *dir, char **names, int cap);
 /* A whole file in a malloc'd buffer (NULL if it cannot be read). */
 char *sim_read_file(const char *path, size_t *len);
 

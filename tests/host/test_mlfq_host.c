@@ -144,28 +144,12 @@ static int check_golden(const char *dir, const char *name, bool compat)
 	return same;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Checks every .out file of dir; returns how many, *passed those equal. */
 static int check_golden_dir(const char *dir, bool compat, int *passed)
 {
 	char *names[256];
-	int n = 0;
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	int n = sim_golden_names(dir, names, 256);
 
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < 256) {
-		size_t len = strlen(de->d_name);
-		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
-			names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], cmp_names);
 	for (int i = 0; i < n; i++) {
 		int ok = check_golden(dir, names[i], compat);
 		*passed += ok;

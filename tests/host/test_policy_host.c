@@ -65,35 +65,19 @@ static int check_golden(sim_fn fn, const char *prog, const char *dir,
 	return same;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Checks every golden file of tests/golden/SUB; returns how many. */
 static int golden_dir(sim_fn fn, const char *prog, const char *sub, int *passed)
 {
 	char dir[512];
 	char *names[256];
-	int n = 0;
-	struct dirent *de;
-	DIR *d;
+	int n;
 
 	snprintf(dir, sizeof dir, "%s/tests/golden/%s", KEEL_SRCDIR, sub);
-	d = opendir(dir);
-	if (!d) {
+	n = sim_golden_names(dir, names, 256);
+	if (n == 0) { /* run from the source tree without KEEL_SRCDIR */
 		snprintf(dir, sizeof dir, "tests/golden/%s", sub);
-		d = opendir(dir);
+		n = sim_golden_names(dir, names, 256);
 	}
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < 256) {
-		size_t len = strlen(de->d_name);
-		if (len > 4 && strcmp(de->d_name + len - 4, ".out") == 0)
-			names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], cmp_names);
 	*passed = 0;
 	for (int i = 0; i < n; i++) {
 		int ok = check_golden(fn, prog, dir, names[i]);
