@@ -96,6 +96,7 @@ TEST_DEPS      :=
 
 KASM_SRCS := $(sort $(wildcard boot/*.asm arch/*.asm sched/*.asm))
 KC_SRCS   := $(sort $(wildcard arch/*.c drivers/*.c kernel/*.c mm/*.c sched/*.c \
+                      fs/*.c proc/*.c \
                       shell/*.c init/*.c \
                       lib/*.c tests/pure/*.c tests/kernel/*.c \
                       tests/selftest/*.c tests/bench/*.c))

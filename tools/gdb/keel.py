@@ -799,7 +799,11 @@ class and every listed block free, and the statistics.  It ends with
             if len(addrs) != int(h["quick_count"][c]):
                 problems.append("quick list %d holds %d blocks, counted %d"
                                 % (c, len(addrs), int(h["quick_count"][c])))
-        if not quick:
+        deferred = int(h["deferred"])
+        if deferred:
+            print("  deferred: 0x%08x (freed last; it joins a quick list "
+                  "at the next small free)" % deferred)
+        if not quick and not deferred:
             print("  (none)")
         return quick
 
