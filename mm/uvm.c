@@ -194,21 +194,41 @@ void uvm_protect_range(struct vm_space *s, uint32_t start, uint32_t end,
 	irq_restore(on);
 }
 
+/* The whole space goes: drop every frame's count, table by table (one
+ * temporary mapping a table, no TLB work: nobody runs in s any more), then
+ * vm_space_fini frees the tables and the directory. */
 void uvm_destroy(struct vm_space *s)
 {
+	bool on;
 	if (s->pd_pa == 0)
 		return;
-	uvm_unmap_range(s, PAGE_SIZE, KERNEL_VMA);
+	on = irq_save();
+	uint32_t *pd = vm_pd(s);
+	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
+		uint32_t pde = pd[pdi], *pt;
+		if (!(pde & PTE_PRESENT))
+			continue;
+		pt = vm_pt(s, pdi, pde);
+		for (uint32_t i = 0; i < VM_PTE_COUNT; i++)
+			if (pt[i] & PTE_PRESENT) {
+				pageref_put(pt[i] & PTE_FRAME_MASK);
+				pt[i] = 0;
+			}
+		vm_release(pt);
+		*vm_used_count(s, pdi) = 0;
+	}
+	vm_release(pd);
+	irq_restore(on);
 	vm_space_fini(s);
 }
 
 void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 {
 	bool on = irq_save();
+	uint32_t *pd = vm_pd(s);
 	u->pages = u->shared = u->tables = 0;
 	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
-		uint32_t *pd = vm_pd(s), pde = pd[pdi], *pt;
-		vm_release(pd);
+		uint32_t pde = pd[pdi], *pt;
 		if (!(pde & PTE_PRESENT))
 			continue;
 		u->tables++;
@@ -222,5 +242,6 @@ void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 		}
 		vm_release(pt);
 	}
+	vm_release(pd);
 	irq_restore(on);
 }

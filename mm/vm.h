@@ -68,7 +68,7 @@
 #define VM_HEAP_LIMIT	0xF0000000u
 #define VM_PAGEREF_BASE 0xF0000000u /* frame reference counts (pageref) */
 #define VM_INITRD_BASE	0xF0200000u /* the boot archive, read-only (fs/) */
-#define VM_INITRD_LIMIT 0xFF800000u
+#define VM_INITRD_LIMIT 0xF8000000u
 #define VM_KMAP_BASE	0xFF800000u /* one page table's worth of slots */
 #define VM_KMAP_SLOTS	64u
 

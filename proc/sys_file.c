@@ -149,6 +149,8 @@ static int32_t do_read(struct file *f, uint32_t buf, uint32_t n)
 	int rc;
 	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
 		return -EBADF;
+	if (!uaccess_range_ok(buf, n))
+		return -EFAULT;
 	n = read_span(f, n);
 	rc = uaccess_check(buf, n, true);
 	if (rc < 0)
@@ -340,6 +342,8 @@ static int32_t sys_getdents64(struct trap_frame *tf)
 		return -EBADF;
 	if (!f->ops->getdents)
 		return -ENOTDIR;
+	if (!uaccess_range_ok(A2, A3))
+		return -EFAULT;
 	rc = uaccess_check(A2, n, true);
 	if (rc < 0)
 		return rc;

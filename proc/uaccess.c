@@ -19,13 +19,19 @@ static bool page_ok(struct proc *p, uint32_t va, bool write)
 	return !write || (pte & PTE_WRITABLE);
 }
 
+bool uaccess_range_ok(uint32_t ptr, uint32_t len)
+{
+	return len == 0 ||
+	       (ptr >= USER_LO && ptr < USER_HI && len <= USER_HI - ptr);
+}
+
 int uaccess_check(uint32_t ptr, uint32_t len, bool write)
 {
 	struct proc *p = proc_current();
 	uint32_t end;
 	if (len == 0)
 		return 0;
-	if (!p || ptr < USER_LO || ptr >= USER_HI || len > USER_HI - ptr)
+	if (!p || !uaccess_range_ok(ptr, len))
 		return -EFAULT;
 	end = ptr + len;
 	for (uint32_t va = PAGE_ALIGN_DOWN(ptr); va < end; va += PAGE_SIZE) {

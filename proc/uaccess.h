@@ -21,6 +21,10 @@
 /* 0 if the range may be read (write false) or written; else -EFAULT or
  * -ENOMEM.  len 0 is always fine. */
 int uaccess_check(uint32_t ptr, uint32_t len, bool write);
+/* Only the bounds: [ptr, ptr + len) inside user space, no wrap (Linux's
+ * access_ok: a read asking for more than it can get is still checked for
+ * all it asked). */
+bool uaccess_range_ok(uint32_t ptr, uint32_t len);
 int copy_from_user(void *dst, uint32_t src, uint32_t len);
 int copy_to_user(uint32_t dst, const void *src, uint32_t len);
 /* A NUL-terminated string of at most max bytes (NUL included): its length,
