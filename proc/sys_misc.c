@@ -300,6 +300,15 @@ static int32_t sys_set_thread_area(struct trap_frame *tf)
 	task_current()->tls =
 	    gdt_tls_encode(d[1], d[2], (flags >> 4) & 1, !((flags >> 5) & 1));
 	gdt_set_tls(task_current()->tls);
+	/* A segment register still holding the selector of a descriptor now
+	 * marked not present would fault as the kernel reloads it on the way
+	 * out (trap_return's pops, in ring 0): it is cleared instead. */
+	if ((flags >> 5) & 1) {
+		uint32_t *segs[] = {&tf->gs, &tf->fs, &tf->es, &tf->ds};
+		for (int i = 0; i < 4; i++)
+			if ((*segs[i] & 0xFFFF) == SEL_TLS)
+				*segs[i] = 0;
+	}
 	return 0;
 }
 
