@@ -182,9 +182,9 @@ struct file *tty_open(void)
 	return file_get(console_file);
 }
 
-void tty_set_active(bool on)
+void tty_set_active(bool on_now)
 {
-	active = on;
+	active = on_now;
 }
 
 void tty_set_interrupt(void (*intr)(void))

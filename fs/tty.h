@@ -24,7 +24,7 @@
 void tty_init(void);
 /* The console file (one more reference each call); NULL without memory. */
 struct file *tty_open(void);
-void tty_set_active(bool active);
+void tty_set_active(bool on_now);
 /* What Ctrl-C calls (from the timer interrupt). */
 void tty_set_interrupt(void (*intr)(void));
 bool tty_is(const struct file *f);

@@ -37,6 +37,36 @@ static void describe(int ws, char *out, size_t n)
 		fmt_snprintf(out, n, "killed by %s", proc_signame(ws & 0x7f));
 }
 
+/*
+ * The words after " -- ", split at blanks; double quotes group words
+ * ("a b" is one argument, quotes removed), as Linux's command-line parser
+ * does.  In place; returns the number of words (at most max).
+ */
+static int split_words(char *s, char **out, int max)
+{
+	int n = 0;
+	char *r = s, *w = s;
+	while (n < max) {
+		bool quoted = false;
+		while (*r == ' ')
+			r++;
+		if (!*r)
+			break;
+		out[n++] = w;
+		while (*r && (quoted || *r != ' ')) {
+			if (*r == '"')
+				quoted = !quoted;
+			else
+				*w++ = *r;
+			r++;
+		}
+		if (*r)
+			r++;
+		*w++ = '\0';
+	}
+	return n;
+}
+
 void userinit_run(bool poweroff)
 {
 	static char words[512];
@@ -50,15 +80,7 @@ void userinit_run(bool poweroff)
 		path = INIT_DEFAULT;
 	argv[0] = (char *)path;
 	strlcpy(words, cmdline_init_args(), sizeof(words));
-	for (char *w = words; *w && argc < INIT_ARGV_MAX;) {
-		while (*w == ' ')
-			*w++ = '\0';
-		if (!*w)
-			break;
-		argv[argc++] = w;
-		while (*w && *w != ' ')
-			w++;
-	}
+	argc += split_words(words, argv + 1, INIT_ARGV_MAX);
 	argv[argc] = NULL;
 	rc = proc_spawn(path, argv, envp, &p);
 	if (rc < 0) {

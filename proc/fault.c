@@ -49,7 +49,7 @@ static void proc_switch(struct task *prev, struct task *next)
 		set_ts(!ts_set);
 }
 
-static void fnsave(uint8_t *buf)
+static void fnsave(uint8_t *buf) // NOLINT(readability-non-const-parameter)
 {
 	__asm__ volatile("fnsave %0; fwait"
 			 : "=m"(*(uint8_t(*)[FPU_STATE_SIZE])buf));
