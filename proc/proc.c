@@ -47,11 +47,14 @@ const char *proc_signame(int sig)
 	return "a signal";
 }
 
-/* Signals whose default action is to do nothing (signal(7)). */
+/* Signals whose default action does nothing here (signal(7): SIGCHLD,
+ * SIGURG and SIGWINCH are ignored, SIGCONT continues; SIGSTOP, SIGTSTP,
+ * SIGTTIN and SIGTTOU stop, which keel cannot do yet). */
 static bool ignored_by_default(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP;
+	       sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
+	       sig == SIGTTIN || sig == SIGTTOU;
 }
 
 struct proc *proc_find(int pid)
@@ -308,7 +311,9 @@ int proc_signal(struct proc *p, int sig)
 		return -EINVAL;
 	if (sig == 0 || p->state != PROC_ALIVE)
 		return 0;
-	if (sig != SIGKILL && sig != SIGSTOP &&
+	/* Stopping (SIGSTOP, SIGTSTP) and continuing are not there yet: they
+	 * do nothing, as an ignored signal does. */
+	if (sig != SIGKILL &&
 	    ((p->sig_ignored & (1u << (sig & 31))) || ignored_by_default(sig)))
 		return 0; /* ignored: nothing happens */
 	p->task->sigpending |= 1u << (sig & 31);
