@@ -33,12 +33,28 @@ $(BADELF_DIR)/.stamp: $(BUILD)/user/false tools/mkbadelf
 	$(Q)$(PYTHON) tools/mkbadelf $(BUILD)/user/false $(BADELF_DIR)
 	@touch $@
 
-$(INITRD): $(UPROGS) $(BADELF_DIR)/.stamp user/motd user/demo.sh tools/mkinitrd
+# The archive is then read back by the kernel's own cpio reader and ELF
+# checker (tools/initrd-check): every /bin program must pass, every fixture
+# must fail for its own rule.
+$(INITRD): $(UPROGS) $(BADELF_DIR)/.stamp user/motd user/demo.sh tools/mkinitrd \
+           $(BUILD)/tools/initrd-check
 	$(call quiet,MKINITRD $@)
-	$(Q)$(PYTHON) tools/mkinitrd -o $@ \
+	$(Q)$(PYTHON) tools/mkinitrd -o $@.new \
 	    $(foreach p,$(UPROGS),/bin/$(notdir $(p))=$(p):0755) \
 	    /etc/motd=user/motd:0644 /etc/demo.sh=user/demo.sh:0644 \
 	    $(foreach b,$(BADELFS),/tests/$(b)=$(BADELF_DIR)/$(b):0755)
+	$(Q)$(BUILD)/tools/initrd-check $@.new
+	$(Q)mv $@.new $@
+
+INITRD_CHECK_SRCS := tools/initrd-check.c lib/cpio.c lib/elf.c lib/fmt.c \
+                     lib/string.c
+HOST_TOOLS += $(BUILD)/tools/initrd-check
+$(BUILD)/tools/initrd-check: $(INITRD_CHECK_SRCS) lib/cpio.h lib/elf.h \
+                             arch/layout.h
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC  $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) -o $@ \
+	    $(INITRD_CHECK_SRCS)
 
 .PHONY: user initrd oracle
 user: $(UPROGS)
