@@ -3,7 +3,9 @@
  * files.  -l adds the type and permission bits and the size.
  *
  * opendir/readdir are musl's wrappers of open(O_DIRECTORY) and getdents64;
- * stat is stat64.  keel has no current directory (no chdir): a relative
+ * stat is statx, or stat64 where the kernel has no statx (keel).  Each is a
+ * system call: a trap into the kernel and a return from it, limited direct
+ * execution (OSTEP, seed 000).  keel has no current directory (no chdir): a relative
  * PATH is taken from /, and no PATH means /.
  */
 #include <dirent.h>
