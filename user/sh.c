@@ -123,13 +123,44 @@ static int status_of(int ws, const char *name)
 	return 128 + WTERMSIG(ws);
 }
 
+/* Wait for every stage of the pipeline; its status is the last stage's.
+ * waitpid(-1): sh has no other children of its own, but as init (pid 1, on
+ * keel when booted with init=/bin/sh) it adopts every orphan, and reaping
+ * them is init's job — a zombie nobody reaps holds its frames forever. */
+static int wait_pipeline(struct pipeline *p, const pid_t *pids)
+{
+	int left = 0, status = 1;
+
+	for (int i = 0; i < p->nstage; i++)
+		left += pids[i] > 0;
+	while (left > 0) {
+		int ws;
+		pid_t pid = waitpid(-1, &ws, 0);
+
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		for (int i = 0; i < p->nstage; i++) {
+			if (pids[i] != pid)
+				continue;
+			left--;
+			int st = status_of(ws, p->argv[i][0]);
+
+			if (i == p->nstage - 1)
+				status = st;
+		}
+	}
+	return status;
+}
+
 /* Fork one child per stage; stage i reads the pipe from stage i-1 and
  * writes the pipe to stage i+1.  The shell closes every pipe end it holds,
  * so each reader sees end of file when its writer exits. */
 static int run_pipeline(struct pipeline *p)
 {
 	pid_t pids[MAX_STAGE];
-	int in = -1, status = 0;
+	int in = -1;
 
 	for (int i = 0; i < p->nstage; i++) {
 		int fd[2] = {-1, -1};
@@ -163,19 +194,7 @@ static int run_pipeline(struct pipeline *p)
 	}
 	if (in >= 0)
 		close(in);
-	for (int i = 0; i < p->nstage; i++) {
-		int ws;
-
-		if (pids[i] < 0) {
-			status = 1;
-			continue;
-		}
-		while (waitpid(pids[i], &ws, 0) < 0)
-			if (errno != EINTR)
-				break;
-		status = status_of(ws, p->argv[i][0]);
-	}
-	return status;
+	return wait_pipeline(p, pids);
 }
 
 /* Run one command (a pipeline, no ';'); set *done to leave sh. */
