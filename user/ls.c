@@ -5,8 +5,8 @@
  * opendir/readdir are musl's wrappers of open(O_DIRECTORY) and getdents64;
  * stat is statx, or stat64 where the kernel has no statx (keel).  Each is a
  * system call: a trap into the kernel and a return from it, limited direct
- * execution (OSTEP, seed 000).  keel has no current directory (no chdir): a relative
- * PATH is taken from /, and no PATH means /.
+ * execution (OSTEP, seed 000).  keel has no current directory (no chdir): a
+ * relative PATH is taken from /, and no PATH means /.
  */
 #include <dirent.h>
 #include <errno.h>
