@@ -302,6 +302,72 @@ static int case_many_created(void)
 	return 0;
 }
 
+/* fork's return value in the parent is the pid the child sees as its own,
+ * and the child's parent is the caller; the main thread's tid is its pid. */
+static int case_pids(void)
+{
+	pid_t ids[3];
+	int fd[2], ws;
+
+	CHECK(pipe(fd) == 0, "pipe: %s", strerror(errno));
+	CHECK(syscall(SYS_gettid) == getpid(), "gettid() != getpid()");
+	fflush(stdout);
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		ids[0] = getpid();
+		ids[1] = getppid();
+		ids[2] = (pid_t)syscall(SYS_gettid);
+		_exit(write(fd[1], ids, sizeof(ids)) == sizeof(ids) ? 0 : 1);
+	}
+	close(fd[1]);
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	CHECK(read_full(fd[0], ids, sizeof(ids)) == sizeof(ids),
+	      "the child sent nothing");
+	close(fd[0]);
+	CHECK(waitpid(pid, &ws, 0) == pid && ws == 0, "child: %#x", ws);
+	CHECK(ids[0] == pid, "the child's getpid() is not fork's return value");
+	CHECK(ids[1] == getpid(), "the child's getppid() is not the parent");
+	CHECK(ids[2] == pid, "the child's gettid() is not its pid");
+	CHECK(pid != getpid(), "the child has the parent's pid");
+	return 0;
+}
+
+/* kill with a signal whose default action is to terminate ends a child
+ * blocked in read; kill(pid, 0) tests that a process exists. */
+static int case_kill(void)
+{
+	static const int sigs[] = {SIGKILL, SIGTERM, SIGINT, SIGUSR1};
+
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int fd[2], ws;
+		char c;
+
+		CHECK(pipe(fd) == 0, "pipe: %s", strerror(errno));
+		fflush(stdout);
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			close(fd[1]);
+			_exit(read(fd[0], &c, 1) == 0 ? 0 : 1);
+		}
+		close(fd[0]);
+		CHECK(pid > 0, "fork: %s", strerror(errno));
+		CHECK(kill(pid, 0) == 0, "kill(pid, 0): %s", strerror(errno));
+		CHECK(kill(pid, sigs[i]) == 0, "kill(pid, %s): %s",
+		      sig_name(sigs[i]), strerror(errno));
+		CHECK(waitpid(pid, &ws, 0) == pid, "waitpid: %s",
+		      strerror(errno));
+		close(fd[1]);
+		CHECK(WIFSIGNALED(ws) && WTERMSIG(ws) == sigs[i],
+		      "after kill(%s): status %#x", sig_name(sigs[i]), ws);
+		errno = 0;
+		CHECK(kill(pid, 0) == -1 && errno == ESRCH,
+		      "kill(reaped pid, 0): errno %d, expected ESRCH", errno);
+	}
+	return 0;
+}
+
 /* An orphan is handed to init (or on Linux, to a subreaper): once its
  * parent has exited, getppid() no longer names that parent. */
 static int case_orphan_reparented(void)
@@ -1271,6 +1337,8 @@ static const struct ucase cases[] = {
     CASE(wait_any),
     CASE(many_alive),
     CASE(many_created),
+    CASE(pids),
+    CASE(kill),
     CASE(orphan_reparented),
     CASE(pipe_three_stages),
     CASE(pipe_eof),
