@@ -62,7 +62,7 @@ initrd: $(INITRD)
 
 # The Linux oracle: every program of tools/oracle's list under qemu-i386 on
 # the host, and on keel (init=/bin/PROG quiet poweroff), outputs compared.
-oracle: $(INITRD) $(KERNEL)
+oracle: $(INITRD) $(BUILD)/keel.elf
 	$(PYTHON) tools/oracle --build $(BUILD) --qemu $(QEMU)
 
 TEST_DEPS += $(INITRD)
