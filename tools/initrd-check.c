@@ -18,10 +18,6 @@
 #include "lib/cpio.h"
 #include "lib/elf.h"
 
-/* The user half: the NULL page is never mapped; the kernel starts at
- * KERNEL_VMA. */
-#define USER_LO 0x1000u
-#define USER_HI KERNEL_VMA
 
 static const struct {
 	const char *path;
