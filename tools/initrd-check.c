@@ -18,7 +18,6 @@
 #include "lib/cpio.h"
 #include "lib/elf.h"
 
-
 static const struct {
 	const char *path;
 	int error;
