@@ -187,10 +187,11 @@ tools: $(HOST_TOOLS)
 # seconds (make iso, make run-iso), and $(TEST_ISO), whose menu boots the
 # first entry at once (the harness's iso group).
 GRUB_TIMEOUT ?= 5
-$(ISO): $(KERNEL) boot/grub.cfg tools/mkiso
-	tools/mkiso $(KERNEL) $(GRUB_TIMEOUT) $@ $(BUILD)/iso
-$(TEST_ISO): $(KERNEL) boot/grub.cfg tools/mkiso
-	tools/mkiso $(KERNEL) 0 $@ $(BUILD)/iso-test
+# Both carry build/initrd.cpio as the Multiboot module GRUB loads.
+$(ISO): $(KERNEL) $(BUILD)/initrd.cpio boot/grub.cfg tools/mkiso
+	tools/mkiso $(KERNEL) $(GRUB_TIMEOUT) $@ $(BUILD)/iso $(BUILD)/initrd.cpio
+$(TEST_ISO): $(KERNEL) $(BUILD)/initrd.cpio boot/grub.cfg tools/mkiso
+	tools/mkiso $(KERNEL) 0 $@ $(BUILD)/iso-test $(BUILD)/initrd.cpio
 
 # ------------------------------------------------------------------ phony --
 QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
@@ -233,11 +234,14 @@ RUN_DISPLAY = $(or $(RUN_SERIAL_$(SCREEN)),$(error SCREEN=$(SCREEN): \
 
 # The initrd (user/'s programs) goes in as a Multiboot module: keel runs
 # its /bin/sh as init; ARGS=monitor keeps the keel> console instead.
+# CPIO=FILE hands keel an archive of your own instead of build/initrd.cpio.
+CPIO ?=
+RUN_CPIO = $(or $(CPIO),$(BUILD)/initrd.cpio)
 run: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/initrd.cpio
+	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@echo "keel: $(RUN_HINT_$(SCREEN))"
 	@tools/run-qemu $(RUN_PIPE_$(SCREEN)) $(RUN_QEMU) -kernel $(KERNEL) \
-	    -initrd $(BUILD)/initrd.cpio -append "$(ARGS)" $(RUN_DISPLAY)
+	    -initrd $(RUN_CPIO) -append "$(ARGS)" $(RUN_DISPLAY)
 
 # The ISO's GRUB menu waits GRUB_TIMEOUT seconds here (its second entry
 # runs the self-tests); the tests' ISO has none (see $(TEST_ISO)).
@@ -253,22 +257,23 @@ run-iso: iso
 # whenever gdb ends.  Serial console: $(BUILD)/serial.log.
 GDBPORT ?= 1234
 debug: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@$(PYTHON) tools/debug --kernel $(KERNEL) --append "$(ARGS)" \
-	    --port $(GDBPORT) --mem $(MEM) --qemu $(QEMU) --gdb $(GDB)
+	    --initrd $(RUN_CPIO) --port $(GDBPORT) --mem $(MEM) --qemu $(QEMU) --gdb $(GDB)
 
 # (make run and make debug-server pipe the console through tools/symbolize,
 # which adds the source file and line under each panic backtrace frame.)
 # Two terminals: this one runs QEMU (serial here), the other runs
 #   gdb -x tools/gdb/keel.gdb build/keel.elf
 debug-server: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@$(PYTHON) -c 'import socket,sys; s=socket.socket(); \
 	    s.bind(("127.0.0.1", $(GDBPORT)))' 2>/dev/null || { \
 	    echo "debug-server: port $(GDBPORT) is in use (ss -ltnp" \
 	         "'sport = :$(GDBPORT)' shows by whom); GDBPORT=N picks another"; \
 	    exit 2; }
-	$(QEMU_BASE) -icount shift=0 -kernel $(KERNEL) -append "$(ARGS)" \
+	$(QEMU_BASE) -icount shift=0 -kernel $(KERNEL) -initrd $(RUN_CPIO) \
+	    -append "$(ARGS)" \
 	    -display none -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT) | \
 	    tools/symbolize $(KERNEL)
 
@@ -280,7 +285,7 @@ test: bootstrap
 # Benchmarks: guest instructions under -icount shift=0 (see tools/bench);
 # writes $(BUILD)/bench.json.
 bench: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) heap-traces $(BUILD)/tools/heap-trace
+	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/initrd.cpio heap-traces $(BUILD)/tools/heap-trace
 	$(PYTHON) tools/bench --build $(BUILD) --qemu $(QEMU)
 
 # The check of the checks: every mutant of tests/mutants.txt (a small,
