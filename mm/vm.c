@@ -71,27 +71,27 @@ void vm_kunmap(void *p)
 
 /* The directory of s: through the recursive slot if s is current, else
  * through a temporary mapping (release with table_release). */
-uint32_t *vm_pd(struct vm_space *s)
+static uint32_t *directory(struct vm_space *s)
 {
 	if (s == vm_current_space)
 		return (uint32_t *)VM_PAGE_DIRECTORY;
 	return vm_kmap(s->pd_pa);
 }
 
-uint32_t *vm_pt(struct vm_space *s, uint32_t pdi, uint32_t pde)
+static uint32_t *table(struct vm_space *s, uint32_t pdi, uint32_t pde)
 {
 	if (s == vm_current_space)
 		return recursive_table(pdi);
 	return vm_kmap(pde & PTE_FRAME_MASK);
 }
 
-void vm_release(const uint32_t *p)
+static void release(const uint32_t *p)
 {
 	if ((uint32_t)p >= VM_KMAP_BASE && (uint32_t)p < VM_PAGE_TABLES)
 		vm_kunmap((void *)p);
 }
 
-uint16_t *vm_used_count(struct vm_space *s, uint32_t pdi)
+static uint16_t *used_count(struct vm_space *s, uint32_t pdi)
 {
 	/* pdi is VM_PDI() of an address: 10 bits, always < VM_PDE_COUNT. */
 	/* cppcheck-suppress arrayIndexOutOfBoundsCond */
@@ -102,9 +102,9 @@ uint16_t *vm_used_count(struct vm_space *s, uint32_t pdi)
 static void set_kernel_pde(uint32_t pdi, uint32_t pde)
 {
 	for (struct vm_space *s = all_spaces; s; s = s->next) {
-		uint32_t *pd = vm_pd(s);
+		uint32_t *pd = directory(s);
 		pd[pdi] = pde;
-		vm_release(pd);
+		release(pd);
 	}
 	/* Never the boot directory: its entry 768 still maps the running
 	 * kernel through the boot tables while vm_init fills new ones. */
@@ -121,11 +121,12 @@ static void zero_frame(uint32_t pa)
 }
 
 /* Make sure the table for pdi exists in s; returns its directory entry. */
-int vm_ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
+static inline __attribute__((always_inline)) int
+ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 {
-	uint32_t *pd = vm_pd(s);
+	uint32_t *pd = directory(s);
 	uint32_t pde = pd[pdi];
-	vm_release(pd);
+	release(pd);
 	if (pde & PTE_PRESENT) {
 		*pde_out = pde;
 		return VM_OK;
@@ -140,9 +141,9 @@ int vm_ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 		set_kernel_pde(pdi, pde);
 	} else {
 		pde = pa | PDE_TABLE_FLAGS;
-		pd = vm_pd(s);
+		pd = directory(s);
 		pd[pdi] = pde;
-		vm_release(pd);
+		release(pd);
 		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
@@ -151,16 +152,16 @@ int vm_ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 }
 
 /* Give an empty table's frame back.  The kmap table never goes. */
-void vm_drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
+static void drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
 {
 	if (pdi == VM_KMAP_PDI)
 		return;
 	if (pdi >= VM_KERNEL_PDI) {
 		set_kernel_pde(pdi, 0);
 	} else {
-		uint32_t *pd = vm_pd(s);
+		uint32_t *pd = directory(s);
 		pd[pdi] = 0;
-		vm_release(pd);
+		release(pd);
 		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
@@ -184,16 +185,16 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 	    (flags & ~VM_FLAGS_MASK))
 		return VM_EINVAL;
 	bool on = irq_save();
-	rc = vm_ensure_table(s, pdi, &pde);
+	rc = ensure_table(s, pdi, &pde);
 	if (rc == VM_OK) {
-		pt = vm_pt(s, pdi, pde);
+		pt = table(s, pdi, pde);
 		if (pt[pti] & PTE_PRESENT) {
 			rc = VM_EEXIST;
 		} else {
 			pt[pti] = pa | flags | PTE_PRESENT;
-			(*vm_used_count(s, pdi))++;
+			(*used_count(s, pdi))++;
 		}
-		vm_release(pt);
+		release(pt);
 		if (rc == VM_OK &&
 		    (s == vm_current_space || pdi >= VM_KERNEL_PDI))
 			invlpg(va);
@@ -213,19 +214,19 @@ static int pte_replace(struct vm_space *s, uint32_t va, uint32_t pa, bool clear,
 {
 	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), *pd, *pt;
 	int rc = VM_ENOENT;
-	pd = vm_pd(s);
+	pd = directory(s);
 	*pde_out = pd[pdi];
-	vm_release(pd);
+	release(pd);
 	if (!(*pde_out & PTE_PRESENT))
 		return rc;
-	pt = vm_pt(s, pdi, *pde_out);
+	pt = table(s, pdi, *pde_out);
 	if (pt[pti] & PTE_PRESENT) {
 		if (old_pa)
 			*old_pa = pt[pti] & PTE_FRAME_MASK;
 		pt[pti] = clear ? 0 : pa | (pt[pti] & ~PTE_FRAME_MASK);
 		rc = VM_OK;
 	}
-	vm_release(pt);
+	release(pt);
 	return rc;
 }
 
@@ -245,8 +246,8 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 	if (rc == VM_OK) {
 		if (may_be_cached(s, va))
 			invlpg(va);
-		if (--(*vm_used_count(s, pdi)) == 0)
-			vm_drop_table(s, pdi, pde);
+		if (--(*used_count(s, pdi)) == 0)
+			drop_table(s, pdi, pde);
 	}
 	irq_restore(on);
 	return rc;
@@ -276,13 +277,13 @@ void vm_walk(struct vm_space *s, uint32_t va, uint32_t *pde_out,
 {
 	uint32_t pdi = VM_PDI(va), *pd, *pt, pde, pte = 0;
 	bool on = irq_save();
-	pd = vm_pd(s);
+	pd = directory(s);
 	pde = pd[pdi];
-	vm_release(pd);
+	release(pd);
 	if ((pde & PTE_PRESENT) && pdi != VM_RECURSIVE_PDI) {
-		pt = vm_pt(s, pdi, pde);
+		pt = table(s, pdi, pde);
 		pte = pt[VM_PTI(va)];
-		vm_release(pt);
+		release(pt);
 	}
 	irq_restore(on);
 	*pde_out = pde;
@@ -337,10 +338,10 @@ static uint32_t new_directory(void)
 	pd = vm_kmap(pa);
 	memset(pd, 0, PAGE_SIZE);
 	if (kernel_space.pd_pa) {
-		kpd = vm_pd(&kernel_space);
+		kpd = directory(&kernel_space);
 		for (uint32_t i = VM_KERNEL_PDI; i < VM_RECURSIVE_PDI; i++)
 			pd[i] = kpd[i];
-		vm_release(kpd);
+		release(kpd);
 	}
 	pd[VM_RECURSIVE_PDI] = pa | KERNEL_PDE_FLAGS;
 	vm_kunmap(pd);
@@ -438,4 +439,36 @@ void vm_init(void)
 	vm_current_space = &kernel_space;
 	write_cr3(kernel_space.pd_pa);
 	gdt_set_double_fault_cr3(kernel_space.pd_pa);
+}
+
+/* The access paths above, for mm/uvm.c (mm/vm_internal.h).  Wrappers, so
+ * that vm.c's own calls stay inlined on the mapping paths. */
+uint32_t *vm_pd(struct vm_space *s)
+{
+	return directory(s);
+}
+
+uint32_t *vm_pt(struct vm_space *s, uint32_t pdi, uint32_t pde)
+{
+	return table(s, pdi, pde);
+}
+
+void vm_release(const uint32_t *p)
+{
+	release(p);
+}
+
+uint16_t *vm_used_count(struct vm_space *s, uint32_t pdi)
+{
+	return used_count(s, pdi);
+}
+
+int vm_ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
+{
+	return ensure_table(s, pdi, pde_out);
+}
+
+void vm_drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
+{
+	drop_table(s, pdi, pde);
 }

@@ -153,10 +153,14 @@ static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
 	stats.switches++;
 	current = next;
 	gdt_set_kernel_stack(next->kstack_top);
-	/* A process on either side: its TLS segment and FPU (proc/). */
-	if (((uintptr_t)prev->proc | (uintptr_t)next->proc) != 0)
+	/* Another address space means a process on one side at least: its
+	 * TLS segment and FPU go with the space (proc/).  Kernel threads
+	 * share one space, so their switches skip both.  (Threads of one
+	 * process, when they come, will need the TLS switched by thread.) */
+	if (next->space != vm_current_space) {
 		user_switch(prev, next);
-	vm_switch(next->space);
+		vm_switch_slow(next->space);
+	}
 	return next->tf;
 }
 

@@ -129,9 +129,9 @@ struct task *task_idle(void);
  */
 bool task_interrupt(struct task *t);
 /*
- * Called by the switch when the task leaving or the task arriving runs a
- * process (task->proc): the process layer loads the TLS descriptor and
- * arranges the lazy FPU switch.  Kernel-to-kernel switches skip it.
+ * Called by the switch when the address space changes (a process on one
+ * side at least): the process layer loads the TLS descriptor and arranges
+ * the lazy FPU switch.  Kernel-to-kernel switches skip it.
  */
 typedef void (*sched_switch_hook_t)(struct task *prev, struct task *next);
 void sched_set_switch_hook(sched_switch_hook_t hook);
