@@ -45,6 +45,7 @@ import gdb
 PTE_P, PTE_W, PTE_U = 0x001, 0x002, 0x004
 PTE_PWT, PTE_PCD, PTE_A, PTE_D = 0x008, 0x010, 0x020, 0x040
 PTE_PS, PTE_G = 0x080, 0x100  # PS in a directory entry: a 4 MiB page
+PTE_COW = 0x200  # mm/uvm.h's UVM_PTE_COW: shared since a fork
 PTE_FRAME = 0xFFFFF000
 FLAG_NAMES = ((PTE_P, "P"), (PTE_W, "W"), (PTE_U, "U"), (PTE_PWT, "PWT"),
               (PTE_PCD, "PCD"), (PTE_A, "A"), (PTE_D, "D"), (PTE_G, "G"))
@@ -438,7 +439,7 @@ def flag_words(e):
              "user" if e & PTE_U else "kernel only"]
     for bit, word in ((PTE_PWT, "write-through"), (PTE_PCD, "uncached"),
                       (PTE_A, "accessed"), (PTE_D, "dirty"),
-                      (PTE_G, "global")):
+                      (PTE_G, "global"), (PTE_COW, "copy-on-write")):
         if e & bit:
             words.append(word)
     return ", ".join(words)
