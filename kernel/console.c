@@ -11,6 +11,7 @@
 
 static int vga_on;
 static bool quiet;
+static uint32_t bytes_out;
 
 void console_set_quiet(bool q)
 {
@@ -22,6 +23,11 @@ bool console_quiet(void)
 	return quiet;
 }
 
+uint32_t console_bytes_out(void)
+{
+	return bytes_out;
+}
+
 /* Serial output is gathered in a small buffer, so serial_write can fill
  * the UART's FIFO 16 bytes at a time instead of waiting per character. */
 struct console_buf {
@@ -31,6 +37,7 @@ struct console_buf {
 
 static void console_flush(struct console_buf *b)
 {
+	bytes_out += (uint32_t)b->n;
 	serial_write(b->buf, b->n);
 	b->n = 0;
 }

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "drivers/vga.h"
 
@@ -27,6 +28,9 @@ void console_write(const char *s, size_t n);
  */
 void console_set_quiet(bool quiet);
 bool console_quiet(void);
+/* Bytes sent to the serial line so far (the system-call trace uses it to
+ * see that a call's line was interrupted by other output). */
+uint32_t console_bytes_out(void);
 /* Colour for VGA output from now on (serial output is plain). */
 void console_set_color(enum vga_color fg, enum vga_color bg);
 

@@ -99,12 +99,38 @@ static void trace_result(int32_t r)
 		kprintf(" = %d\n", r);
 }
 
+/* Calls that write to the console, block, or do not return (exit,
+ * execve): their trace line is ended before they run. */
+static bool may_interleave(uint32_t nr)
+{
+	switch (nr) {
+	case 1:	  /* exit */
+	case 2:	  /* fork */
+	case 3:	  /* read */
+	case 4:	  /* write */
+	case 7:	  /* waitpid */
+	case 11:  /* execve */
+	case 114: /* wait4 */
+	case 120: /* clone */
+	case 145: /* readv */
+	case 146: /* writev */
+	case 158: /* sched_yield */
+	case 162: /* nanosleep */
+	case 252: /* exit_group */
+	case 267: /* clock_nanosleep */
+		return true;
+	default:
+		return false;
+	}
+}
+
 static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 {
 	struct proc *p = proc_current();
 	uint32_t nr = tf->eax;
 	syscall_fn_t fn;
-	bool traced;
+	bool traced, broken = false;
+	uint32_t out = 0;
 	int32_t r;
 	if (!p) /* int $0x80 from a kernel thread: nothing to serve */
 		return tf->eax = (uint32_t)-ENOSYS, tf;
@@ -114,14 +140,23 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
 	if (traced) {
 		trace_call(p, nr, tf);
-		/* exit and execve may not come back to print the result. */
-		if (nr == 1 || nr == 252 || nr == 11)
-			kprintf("\n");
+		/* A call that may print, block or not come back ends its line
+		 * now; its result follows on a line of its own, as strace(1)
+		 * writes an interrupted call. */
+		broken = may_interleave(nr);
+		if (nr == 1 || nr == 252)
+			kprintf(" = ?\n"); /* no result: strace(1)'s way */
+		else if (broken)
+			kprintf(" ...\n");
+		out = console_bytes_out();
 	}
 	r = fn ? fn(tf) : -ENOSYS;
 	if (traced && nr != 1 && nr != 252) {
-		if (nr == 11)
-			kprintf("[pid %d] execve", p->pid);
+		if (!broken && console_bytes_out() != out)
+			kprintf(" ...\n"), broken = true;
+		if (broken)
+			kprintf("[pid %d] <... %s resumed>", p->pid,
+				table[nr].name ? table[nr].name : "syscall");
 		trace_result(r);
 	}
 	tf->eax = (uint32_t)r;
