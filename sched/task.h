@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "sched/mlfq.h"
+#include "sched/policy.h"
 
 #define TASK_NAME_MAX 24
 
@@ -77,6 +78,7 @@ struct task {
 	uint32_t kstack_top;	/* TSS.esp0 while it runs */
 	struct vm_space *space; /* address space (kernel threads: kernel's) */
 	struct mlfq_ent ent;	/* level, quantum left, allotment left */
+	struct policy_ent pent; /* under sched.policy= other than mlfq */
 
 	int (*entry)(void *);
 	void *arg;
@@ -142,6 +144,15 @@ void sched_get_stats(struct sched_stats *s);
 const struct mlfq *sched_mlfq(void);
 /* The task owning an MLFQ entity. */
 struct task *task_of(const struct mlfq_ent *e);
+/* The name of the policy in force (sched.policy=): "mlfq", "rr", ... */
+const char *sched_policy_name(void);
+/*
+ * Lottery and stride tickets of a kernel thread (a field of its policy
+ * entity; SCHED_TICKETS_DEFAULT at creation): 1 .. POLICY_MAX_TICKETS, or
+ * -1.  Under the MLFQ and the list policies they are kept but unused.
+ */
+int sched_set_tickets(struct task *t, uint32_t tickets);
+uint32_t sched_tickets(const struct task *t);
 
 /*
  * The workload runner (sched/workload_run.c) takes over the timer tick
