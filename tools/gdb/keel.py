@@ -408,7 +408,12 @@ From sched/task.c's all_tasks list.  For each task: id, name, state, MLFQ
 level, ticks left of its quantum, quanta left of its allotment at that level,
 times scheduled and preempted, and its saved trap frame (the frame
 keel-trapframe decodes; the running task's registers are in the CPU instead).
-'*' marks the current task; the idle task never joins the MLFQ queues."""
+'*' marks the current task; the idle task never joins the MLFQ queues.
+Under another policy (sched.policy=, sched/class.h) the MLFQ columns give
+way to what that policy decides by, from the task's policy entity (pent):
+work left (sjf, stcf), ticks left of the turn (rr, lottery), tickets
+(lottery, stride), stride and pass value (stride); '-' when the task is not
+in the policy's queue."""
 
     def __init__(self):
         super().__init__("keel-ps")
@@ -420,16 +425,65 @@ keel-trapframe decodes; the running task's registers are in the CPU instead).
         first = int(kvar("task.c", "all_tasks"))
         if not first:
             raise KeelError("no tasks yet: sched_init has not run")
+        tasks = [gdb.Value(a).cast(ttype) for a in walk_list(
+            first, lambda a: int(gdb.Value(a).cast(ttype)["all_link"]))]
+        kind = self.policy_kind()
+        if kind is not None:
+            self.run_policy(kind, tasks, cur, idle, ttype)
+            return
         print("  %4s %-16s %-8s %3s %7s %5s %6s %7s  %s" % (
             "id", "name", "state", "lvl", "quantum", "allot", "sched",
             "preempt", "trap frame"))
-        tasks = [gdb.Value(a).cast(ttype) for a in walk_list(
-            first, lambda a: int(gdb.Value(a).cast(ttype)["all_link"]))]
         for t in sorted(tasks, key=lambda t: int(t["id"])):
             print(self.row(t.dereference(), int(t) == cur, int(t) == idle))
         print("current: %s; %d tasks; switches %d" % (
             self.describe(cur, ttype), int(kvar("task.c", "ntasks")),
             int(kvar("task.c", "stats")["switches"])))
+
+    @staticmethod
+    def policy_kind():
+        """None under the MLFQ, else 'fifo', 'rr', ... (class_policy.c's kpol)."""
+        cls = int(kvar("task.c", "cls"))
+        if cls == int(kvar("task.c", "sched_mlfq_class").address):
+            return None
+        kind = kvar("class_policy.c", "kpol")["p"]["kind"]
+        return enum_name("enum policy_kind", kind, "POLICY_")
+
+    def run_policy(self, kind, tasks, cur, idle, ttype):
+        pol = kvar("class_policy.c", "kpol")
+        print("policy %s, quantum %d ticks, %d queued" % (
+            kind, int(pol["p"]["quantum"]), int(pol["nqueued"])))
+        print("  %4s %-16s %-8s %6s %7s  %s" % (
+            "id", "name", "state", "sched", "preempt", "policy"))
+        for t in sorted(tasks, key=lambda t: int(t["id"])):
+            print(self.policy_row(kind, t.dereference(), int(t) == cur))
+        print("current: %s; %d tasks; switches %d" % (
+            self.describe(cur, ttype), int(kvar("task.c", "ntasks")),
+            int(kvar("task.c", "stats")["switches"])))
+
+    @staticmethod
+    def policy_row(kind, t, is_current):
+        e = t["pent"]
+        cols = []
+        if kind in ("sjf", "stcf"):
+            cols.append("left %d" % int(e["length"]))
+        if kind in ("lottery", "stride"):
+            cols.append("tickets %d" % int(e["tickets"]))
+        if kind == "stride":
+            tix = int(e["tickets"])
+            cols.append("stride %d pass %d" % ((1 << 20) // tix if tix else 0,
+                                               int(e["pass"])))
+        queued = enum_name("enum policy_state", e["state"], "POLICY_") == "queued"
+        if not queued:
+            cols.append("-")
+        elif kind in ("rr", "lottery"):
+            cols.append("turn left %d" % int(e["ticks_left"]))
+        elif kind == "fifo":
+            cols.append("queued")
+        return "%s %4d %-16s %-8s %6d %7d  %s" % (
+            "*" if is_current else " ", int(t["id"]), cstring(t["name"]),
+            enum_name("enum task_state", t["state"], "TASK_"),
+            int(t["scheduled"]), int(t["preempted"]), " ".join(cols))
 
     @staticmethod
     def describe(addr, ttype):
