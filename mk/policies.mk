@@ -19,15 +19,18 @@ POLICY_SIMS := tools/sched-sim.c tools/lottery-sim.c tools/pyopt.c \
 
 HOST_SUITES += policies
 HOST_SUITE_policies := $(POLICY_PURE) $(POLICY_SIMS) \
+	sched/policy_run.c sched/mlfq_run.c sched/mlfq.c sched/workload.c \
 	tests/pure/test_policy_rules.c tests/pure/test_policy_share.c \
-	tests/host/test_policy_host.c tests/host/sim_capture.c
+	tests/host/test_policy_host.c tests/host/test_policy_run_host.c \
+	tests/host/sim_capture.c
 HOST_TOOLS += $(BUILD)/tools/sched-sim $(BUILD)/tools/lottery-sim \
 	$(BUILD)/tools/policy-run
 
 $(BUILD)/host/tools/sched-sim.o: HOSTCFLAGS += -DSCHED_SIM_NO_MAIN -ffp-contract=off
 $(BUILD)/host/tools/lottery-sim.o: HOSTCFLAGS += -DLOTTERY_SIM_NO_MAIN -ffp-contract=off
 $(BUILD)/host/tools/pyopt.o: HOSTCFLAGS += -ffp-contract=off
-$(BUILD)/host/tests/host/test_policy_host.o: \
+$(BUILD)/host/tests/host/test_policy_host.o \
+$(BUILD)/host/tests/host/test_policy_run_host.o: \
 	HOSTCFLAGS += -DKEEL_SRCDIR='"$(CURDIR)"'
 
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) \
