@@ -87,4 +87,8 @@ help-extra::
 	@echo "                  e.g. lottery-sim -s 1 -l 10:100,20:50 -c"
 	@echo "  $(BUILD)/tools/policy-run   one workload under fifo|sjf|stcf|rr|lottery|stride"
 	@echo "  tools/compare-sched -l 0:30,0:10,10:5 -o x.svg  every policy, one chart"
+	@echo "  make run ARGS='sched.policy=rr sched.quantum=3 sched.workload=0,5,0:0,7,0'"
+	@echo "                  the kernel under fifo|sjf|stcf|rr|lottery|stride (mlfq default;"
+	@echo "                  sched.seed=, sched.tickets=), in its simulator's output"
+	@echo "  tools/harness policies --build $(BUILD)  kernel == sched-sim/lottery-sim/policy-run"
 	@echo "  make sched-diff N=1000  sched-sim/lottery-sim against the Python originals"
