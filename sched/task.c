@@ -249,7 +249,10 @@ static struct task *pick_next(void)
 	return t ? t : idle;
 }
 
-static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
+/* Always inlined into sched_trap_exit, as docs/gdb-walkthrough.md steps
+ * through it (without the attribute GCC may make it a tail call). */
+static inline __attribute__((always_inline)) struct trap_frame *
+switch_to(struct task *next, struct trap_frame *tf)
 {
 	struct task *prev = current;
 	prev->tf = tf;
