@@ -197,7 +197,7 @@ static int prepare(const char *spec, uint32_t io_time,
 		kprintf("workload: out of memory for %u jobs\n", (unsigned)*n);
 		return -1;
 	}
-	if (w.use_policy)
+	if (wp)
 		bad = prepare_policy(jobs, *n, wp);
 	else
 		bad = mlfq_run_init(&w.run, p, io_time, jobs, *n, w.run.jobs,

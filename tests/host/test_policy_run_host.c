@@ -106,6 +106,14 @@ static bool parse_list(const char *s, uint32_t *runs, uint32_t *tickets,
 	return ok && *n > 0;
 }
 
+/* A decimal number below 2^31, nothing else. */
+static bool whole(const char *v, unsigned long *x)
+{
+	char *end;
+	*x = strtoul(v, &end, 10);
+	return v[0] >= '0' && v[0] <= '9' && *end == 0 && *x < (1ul << 31);
+}
+
 /*
  * The flags of a golden file's name (tokens joined by '_', see
  * test_policy_host.c), if policy_run can run them: -c, -l, and -p, -q,
@@ -117,6 +125,7 @@ static bool golden_flags(const char *name, bool lottery, enum policy_kind *kind,
 {
 	char flags[256];
 	bool solve = false, list = false, ok = true;
+	unsigned long x;
 	snprintf(flags, sizeof flags, "%.*s", (int)(strlen(name) - 4), name);
 	*kind = lottery ? POLICY_LOTTERY : POLICY_FIFO;
 	*q = 1;
@@ -130,9 +139,9 @@ static bool golden_flags(const char *name, bool lottery, enum policy_kind *kind,
 			list = ok =
 			    parse_list(v, runs, lottery ? tix : NULL, n);
 		else if (tok[0] == 'q')
-			*q = (uint32_t)atoi(v), ok = *q >= 1;
+			ok = whole(v, &x) && x >= 1, *q = (uint32_t)x;
 		else if (tok[0] == 's' && lottery)
-			*seed = (uint64_t)atoi(v), ok = atoi(v) >= 0;
+			ok = whole(v, &x), *seed = x;
 		else if (tok[0] == 'p' && !lottery &&
 			 (!strcmp(v, "FIFO") || !strcmp(v, "SJF") ||
 			  !strcmp(v, "RR")))
