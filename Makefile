@@ -96,6 +96,7 @@ TEST_DEPS      :=
 
 KASM_SRCS := $(sort $(wildcard boot/*.asm arch/*.asm sched/*.asm))
 KC_SRCS   := $(sort $(wildcard arch/*.c drivers/*.c kernel/*.c mm/*.c sched/*.c \
+                      fs/*.c proc/*.c \
                       shell/*.c init/*.c \
                       lib/*.c tests/pure/*.c tests/kernel/*.c \
                       tests/selftest/*.c tests/bench/*.c))
@@ -230,11 +231,13 @@ RUN_HINT_window   := VGA screen in a window, serial console here; \
 RUN_DISPLAY = $(or $(RUN_SERIAL_$(SCREEN)),$(error SCREEN=$(SCREEN): \
               expects none, curses or window))
 
+# The initrd (user/'s programs) goes in as a Multiboot module: keel runs
+# its /bin/sh as init; ARGS=monitor keeps the keel> console instead.
 run: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/initrd.cpio
 	@echo "keel: $(RUN_HINT_$(SCREEN))"
 	@tools/run-qemu $(RUN_PIPE_$(SCREEN)) $(RUN_QEMU) -kernel $(KERNEL) \
-	    -append "$(ARGS)" $(RUN_DISPLAY)
+	    -initrd $(BUILD)/initrd.cpio -append "$(ARGS)" $(RUN_DISPLAY)
 
 # The ISO's GRUB menu waits GRUB_TIMEOUT seconds here (its second entry
 # runs the self-tests); the tests' ISO has none (see $(TEST_ISO)).

@@ -5,6 +5,7 @@
 
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "lib/string.h"
 
 /* Descriptor access byte (SDM 3A §3.4.5): present, ring, type. */
 #define DESC_PRESENT	 0x80
@@ -92,6 +93,30 @@ void gdt_init(void)
 	lgdt(&d);
 	gdt_reload_segments(SEL_KCODE, SEL_KDATA);
 	ltr(SEL_TSS);
+}
+
+uint64_t gdt_tls_loaded;
+
+uint64_t gdt_tls_encode(uint32_t base, uint32_t limit, bool pages, bool present)
+{
+	struct gdt_desc d;
+	uint64_t raw;
+	uint8_t access = DESC_CODEDATA | DESC_DATA_WRITE | DESC_RING(3);
+	d.limit_lo = limit & 0xFFFF;
+	d.base_lo = base & 0xFFFF;
+	d.base_mid = (base >> 16) & 0xFF;
+	d.access = access | (present ? DESC_PRESENT : 0);
+	d.limit_hi_flags =
+	    ((limit >> 16) & 0x0F) | ((pages ? DESC_FLAGS_4K_32 : 0x4) << 4);
+	d.base_hi = (base >> 24) & 0xFF;
+	memcpy(&raw, &d, sizeof(raw));
+	return raw;
+}
+
+void gdt_tls_write(uint64_t desc)
+{
+	memcpy(&gdt[GDT_TLS_INDEX], &desc, sizeof(desc));
+	gdt_tls_loaded = desc;
 }
 
 void gdt_set_double_fault_cr3(uint32_t cr3)

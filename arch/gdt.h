@@ -15,17 +15,22 @@
 #ifndef KEEL_ARCH_GDT_H
 #define KEEL_ARCH_GDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Selectors: index * 8 | table indicator (0 = GDT) | requested ring. */
-#define SEL_NULL    0x00
-#define SEL_KCODE   0x08 /* boot/defs.inc KERNEL_CS */
-#define SEL_KDATA   0x10 /* boot/defs.inc KERNEL_DS */
-#define SEL_UCODE   (0x18 | 3)
-#define SEL_UDATA   (0x20 | 3)
-#define SEL_TSS	    0x28
-#define SEL_DF_TSS  0x30
-#define GDT_ENTRIES 7
+#define SEL_NULL   0x00
+#define SEL_KCODE  0x08 /* boot/defs.inc KERNEL_CS */
+#define SEL_KDATA  0x10 /* boot/defs.inc KERNEL_DS */
+#define SEL_UCODE  (0x18 | 3)
+#define SEL_UDATA  (0x20 | 3)
+#define SEL_TSS	   0x28
+#define SEL_DF_TSS 0x30
+/* The thread-local-storage segment of the running process: set_thread_area
+ * writes it, the switch reloads it per task (musl loads %gs with it). */
+#define GDT_TLS_INDEX 7
+#define SEL_TLS	      ((GDT_TLS_INDEX << 3) | 3)
+#define GDT_ENTRIES   8
 
 /* The 32-bit TSS (SDM 3A §7.2.1, figure 7-2). */
 struct __attribute__((packed)) tss {
@@ -52,6 +57,22 @@ extern struct tss gdt_tss;
 static inline void gdt_set_kernel_stack(uint32_t esp0)
 {
 	gdt_tss.esp0 = esp0;
+}
+/*
+ * The TLS descriptor, as the 8 raw bytes of a GDT entry (0: none, so a
+ * load of SEL_TLS faults).  gdt_tls_encode builds one from what Linux's
+ * set_thread_area takes: a base, a limit, and the limit in pages or bytes.
+ * gdt_tls_loaded is what the GDT slot holds now: the switch compares
+ * before it writes.
+ */
+extern uint64_t gdt_tls_loaded;
+uint64_t gdt_tls_encode(uint32_t base, uint32_t limit, bool pages,
+			bool present);
+void gdt_tls_write(uint64_t desc);
+static inline void gdt_set_tls(uint64_t desc)
+{
+	if (desc != gdt_tls_loaded)
+		gdt_tls_write(desc);
 }
 /* The double-fault task's address space: the kernel's final directory. */
 void gdt_set_double_fault_cr3(uint32_t cr3);

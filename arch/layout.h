@@ -35,6 +35,23 @@ extern char __data_start[], __bss_start[], __bss_end[];
 extern char boot_stack_guard[], boot_stack_bottom[], boot_stack_top[];
 /* Every kernel stack: 16 KiB, with an unmapped guard page below it. */
 #define KSTACK_SIZE 16384u
+/*
+ * The user half of every process's address space (proc/):
+ *
+ *   0x00000000 - 0x0000FFFF   never mapped (NULL and small offsets fault)
+ *   USER_LO (0x00010000) ...  the program's ELF segments (musl's static
+ *                             programs load at 0x08048000), then the brk
+ *                             heap growing up
+ *   ... USER_MMAP_TOP         mmap areas, placed top-down below here
+ *   USER_STACK_TOP - 8 MiB    the stack's lowest page, with an unmapped
+ *                             guard page below it
+ *   USER_STACK_TOP            0xC0000000: the kernel half begins
+ */
+#define USER_LO		0x00010000u
+#define USER_HI		KERNEL_VMA
+#define USER_STACK_TOP	KERNEL_VMA
+#define USER_STACK_SIZE (8u << 20)
+#define USER_MMAP_TOP	(USER_STACK_TOP - USER_STACK_SIZE - 0x00100000u)
 /* Size of the boot mapping made by boot/entry.asm (identity and high). */
 #define BOOT_MAPPED_BYTES (8u << 20)
 

@@ -17,6 +17,10 @@
 #define QEMU_EXIT_FAIL	0x11 /* status 35: a self-test failed */
 #define QEMU_EXIT_PANIC 0x12 /* status 37: the kernel panicked */
 #define QEMU_EXIT_HALT	0x13 /* status 39: an orderly halt */
+/* With `poweroff` and an init program: status 1 when init exited with 0,
+ * status 3 for any other exit or a death by a signal. */
+#define QEMU_EXIT_INIT_OK   0x00
+#define QEMU_EXIT_INIT_FAIL 0x01
 
 static inline void qemu_exit(uint8_t code)
 {

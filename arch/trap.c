@@ -30,6 +30,7 @@ static TRAP_CALL struct trap_frame *resume_same(struct trap_frame *tf)
 	return tf;
 }
 static trap_exit_hook_t exit_hook = resume_same;
+static trap_exit_hook_t user_hook = resume_same;
 /* Who reports a trap nobody handles, and a double fault: the panic report,
  * installed by kernel/panic.c (a layer above: it is handed down, never
  * called by name). */
@@ -119,6 +120,16 @@ uint32_t trap_frame_esp(const struct trap_frame *tf)
 	return (uint32_t)tf + TRAP_FRAME_KERNEL_SIZE;
 }
 
+void idt_set_user(unsigned vector)
+{
+	idt[vector].type_attr |= GATE_DPL(3);
+}
+
+void trap_set_user_hook(trap_exit_hook_t hook)
+{
+	user_hook = hook ? hook : resume_same;
+}
+
 void trap_set_exit_hook(trap_exit_hook_t hook)
 {
 	exit_hook = hook ? hook : resume_same;
@@ -129,6 +140,8 @@ TRAP_CALL struct trap_frame *trap_dispatch(struct trap_frame *tf)
 	trap_handler_t h = handlers[tf->vector];
 	if (h) {
 		tf = h(tf);
+		if (tf->cs & 3) /* back to user mode: a pending kill? */
+			tf = user_hook(tf);
 		return exit_hook(tf);
 	}
 	/* An exception nobody handles, or a software interrupt nobody

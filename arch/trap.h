@@ -89,6 +89,12 @@ void idt_init(void);
 /* Install (or with NULL remove) the handler of one vector. */
 void trap_register(unsigned vector, trap_handler_t h);
 trap_handler_t trap_handler(unsigned vector);
+/* Let ring 3 raise vector with `int` (the system-call gate, int $0x80):
+ * its gate's privilege level becomes 3. */
+void idt_set_user(unsigned vector);
+/* Resume tf at once (a new process's first entry to ring 3): never
+ * returns.  tf must lie on the current kernel stack. */
+__attribute__((noreturn)) void trap_return_to(struct trap_frame *tf);
 /* Mark vector's gate present or not (for the double-fault crash test). */
 void idt_set_present(unsigned vector, int present);
 
@@ -99,6 +105,12 @@ void idt_set_present(unsigned vector, int present);
  */
 typedef TRAP_CALL struct trap_frame *(*trap_exit_hook_t)(struct trap_frame *tf);
 void trap_set_exit_hook(trap_exit_hook_t hook);
+/*
+ * The last step before a trap returns to ring 3, run on the interrupted
+ * task's behalf before the switch: the process layer installs it to act
+ * on a pending kill (proc/).  Never NULL.
+ */
+void trap_set_user_hook(trap_exit_hook_t hook);
 
 /*
  * The report for a trap no handler takes (an exception nobody expects) and

@@ -74,6 +74,12 @@ trap_return:
 	add esp, 8                          ; vector and error code
 	iretd
 
+; void trap_return_to(struct trap_frame *tf): resume tf (on this stack).
+global trap_return_to
+trap_return_to:
+	mov esp, [esp + 4]
+	jmp trap_return
+
 ; The double-fault task: entered by a task switch through the #DF task gate,
 ; on the double-fault TSS's own stack, with the error code (always 0) pushed.
 global trap_double_fault_task

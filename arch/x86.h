@@ -18,6 +18,7 @@
 
 /* CR0 (SDM 3A §2.5). */
 #define CR0_PE (1u << 0)  /* protected mode */
+#define CR0_TS (1u << 3)  /* task switched: the next x87 instruction #NM */
 #define CR0_WP (1u << 16) /* supervisor writes honour read-only pages */
 #define CR0_PG (1u << 31) /* paging */
 

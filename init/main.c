@@ -17,6 +17,7 @@
 #include "init/gdb_fixture.h"
 #include "init/kmain.h"
 #include "init/soak.h"
+#include "init/userinit.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -25,6 +26,8 @@
 #include "kernel/time.h"
 #include "mm/dump.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
+#include "proc/syscall.h"
 #include "sched/task.h"
 #include "sched/workload_run.h"
 #include "shell/shell.h"
@@ -91,9 +94,12 @@ static void cpu_init(void)
 	time_init(cmdline_uint("hz", PIT_HZ_DEFAULT, PIT_HZ_MIN, PIT_HZ_MAX));
 	serial_enable_rx_irq();
 	serial_set_host_peer(cmdline_bool("serial.peer", false));
-	sti();	      /* from here on the timer interrupts us */
-	mm_init();    /* frames, the final page directory, the heap */
-	sched_init(); /* kmain becomes task "main"; the timer preempts */
+	sti();		   /* from here on the timer interrupts us */
+	mm_init();	   /* frames, the final page directory, the heap */
+	sched_init();	   /* kmain becomes task "main"; the timer preempts */
+	proc_init();	   /* user faults, the console terminal */
+	syscall_init();	   /* int $0x80: Linux's i386 system calls */
+	userinit_initrd(); /* the boot archive's files, if there is one */
 }
 
 /*
@@ -114,11 +120,12 @@ static void boot_actions(void)
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
 	const char *crash, *test, *bench;
-	bool poweroff;
+	bool poweroff, user;
 
 	console_init();			/* kprintf works (polled serial, VGA) */
 	bootinfo_init(magic, mbi_phys); /* loader data copied before mm runs */
 	cmdline_init(bootinfo.cmdline);
+	console_set_quiet(cmdline_has("quiet")); /* only programs speak */
 	banner();
 	check_memory();
 	cpu_init();
@@ -127,6 +134,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	poweroff = cmdline_has("poweroff");
 	bench = cmdline_str("bench");
 	ktest_configure();
+	user = userinit_wanted();
 	boot_actions();
 	cmdline_report_unused();
 	if (crash)
@@ -135,6 +143,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 		ktest_run(test[0] ? test : NULL);
 	if (bench)
 		bench_run(bench[0] ? bench : NULL);
+	if (user && !test && !bench)
+		userinit_run(poweroff); /* process 1 runs until it exits */
 	if (poweroff) {
 		kprintf("keel: powering off\n");
 		qemu_exit(QEMU_EXIT_HALT);

@@ -88,6 +88,11 @@ static void note_modules(const struct multiboot_info *mbi)
 		if (m[i].mod_end > m[i].mod_start)
 			add_range(m[i].mod_start,
 				  m[i].mod_end - m[i].mod_start);
+	if (m[0].mod_end >= m[0].mod_start) {
+		bootinfo.has_module = true;
+		bootinfo.module.start = m[0].mod_start;
+		bootinfo.module.end = m[0].mod_end;
+	}
 }
 
 void bootinfo_init(uint32_t magic, uint32_t mbi_phys)

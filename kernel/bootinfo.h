@@ -40,6 +40,9 @@ struct bootinfo {
 	/* Where the loader's structures and modules were (to reserve). */
 	uint32_t nranges;
 	struct bootinfo_range ranges[BOOTINFO_RANGES_MAX];
+	/* The first Multiboot module (the initrd), if the loader gave one. */
+	bool has_module;
+	struct bootinfo_range module;
 };
 
 extern struct bootinfo bootinfo;

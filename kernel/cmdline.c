@@ -86,13 +86,37 @@ static const char *skip_image_path(const char *line)
 	return line;
 }
 
+/* What follows " -- ": the first program's arguments (Linux's rule). */
+static char init_args[OPT_LINE_MAX];
+
+const char *cmdline_init_args(void)
+{
+	return init_args;
+}
+
 void cmdline_init(const char *line)
 {
+	char opts_part[OPT_LINE_MAX];
+	const char *dash;
 	line = skip_image_path(line);
 	while (*line == ' ')
 		line++;
 	strlcpy(line_copy, line, sizeof(line_copy));
-	opt_parse(&opts, line);
+	strlcpy(opts_part, line, sizeof(opts_part));
+	dash = strncmp(opts_part, "-- ", 3) == 0 || strcmp(opts_part, "--") == 0
+		   ? opts_part
+		   : strstr(opts_part, " -- ");
+	if (!dash && strlen(opts_part) >= 3 &&
+	    strcmp(opts_part + strlen(opts_part) - 3, " --") == 0)
+		dash = opts_part + strlen(opts_part) - 3;
+	if (dash) {
+		const char *args = dash + (dash[0] == ' ' ? 3 : 2);
+		while (*args == ' ')
+			args++;
+		strlcpy(init_args, args, sizeof(init_args));
+		opts_part[dash - opts_part] = '\0';
+	}
+	opt_parse(&opts, opts_part);
 	for (int i = 0; i < opt_error_count(&opts); i++)
 		kprintf("cmdline: warning: %s\n", opt_error(&opts, i));
 	if (opts.errors_dropped)

@@ -47,6 +47,8 @@ int cmdline_uint_list(const char *key, uint32_t *out, int max, uint32_t min,
 __attribute__((format(printf, 2, 3))) void cmdline_warn(const char *key,
 							const char *fmt, ...);
 void cmdline_report_unused(void);
+/* The words after " -- " (the init program's arguments), or "". */
+const char *cmdline_init_args(void);
 /* The whole line, as given. */
 const char *cmdline_line(void);
 

@@ -10,6 +10,17 @@
 #define CONSOLE_CHUNK 64
 
 static int vga_on;
+static bool quiet;
+
+void console_set_quiet(bool q)
+{
+	quiet = q;
+}
+
+bool console_quiet(void)
+{
+	return quiet;
+}
 
 /* Serial output is gathered in a small buffer, so serial_write can fill
  * the UART's FIFO 16 bytes at a time instead of waiting per character. */
@@ -62,8 +73,11 @@ void console_write(const char *s, size_t n)
 int kvprintf(const char *fmt, va_list ap)
 {
 	struct console_buf b;
-	bool on = irq_save();
+	bool on;
 	int n;
+	if (quiet)
+		return 0;
+	on = irq_save();
 	b.n = 0;
 	n = fmt_vformat(console_put, &b, fmt, ap);
 	console_flush(&b);

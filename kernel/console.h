@@ -11,6 +11,7 @@
 #define KEEL_KERNEL_CONSOLE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "drivers/vga.h"
@@ -19,6 +20,13 @@ void console_init(void);
 __attribute__((format(printf, 1, 2))) int kprintf(const char *fmt, ...);
 int kvprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
+/*
+ * The `quiet` boot option: kprintf prints nothing (a panic report still
+ * does), so the console carries only what programs write through
+ * console_write.
+ */
+void console_set_quiet(bool quiet);
+bool console_quiet(void);
 /* Colour for VGA output from now on (serial output is plain). */
 void console_set_color(enum vga_color fg, enum vga_color bg);
 

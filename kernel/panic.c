@@ -71,6 +71,7 @@ static void panic_enter(void)
 		qemu_exit(QEMU_EXIT_PANIC);
 		halt_forever();
 	}
+	console_set_quiet(false); /* `quiet` never hides a panic */
 	console_set_color(VGA_WHITE, VGA_RED);
 }
 

@@ -9,6 +9,7 @@
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/vm_internal.h"
 
 #define PDE_TABLE_FLAGS	 (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
 #define KERNEL_PDE_FLAGS (PTE_PRESENT | PTE_WRITABLE)
@@ -70,27 +71,27 @@ void vm_kunmap(void *p)
 
 /* The directory of s: through the recursive slot if s is current, else
  * through a temporary mapping (release with table_release). */
-static uint32_t *directory(struct vm_space *s)
+uint32_t *vm_pd(struct vm_space *s)
 {
 	if (s == vm_current_space)
 		return (uint32_t *)VM_PAGE_DIRECTORY;
 	return vm_kmap(s->pd_pa);
 }
 
-static uint32_t *table(struct vm_space *s, uint32_t pdi, uint32_t pde)
+uint32_t *vm_pt(struct vm_space *s, uint32_t pdi, uint32_t pde)
 {
 	if (s == vm_current_space)
 		return recursive_table(pdi);
 	return vm_kmap(pde & PTE_FRAME_MASK);
 }
 
-static void release(const uint32_t *p)
+void vm_release(const uint32_t *p)
 {
 	if ((uint32_t)p >= VM_KMAP_BASE && (uint32_t)p < VM_PAGE_TABLES)
 		vm_kunmap((void *)p);
 }
 
-static uint16_t *used_count(struct vm_space *s, uint32_t pdi)
+uint16_t *vm_used_count(struct vm_space *s, uint32_t pdi)
 {
 	/* pdi is VM_PDI() of an address: 10 bits, always < VM_PDE_COUNT. */
 	/* cppcheck-suppress arrayIndexOutOfBoundsCond */
@@ -101,9 +102,9 @@ static uint16_t *used_count(struct vm_space *s, uint32_t pdi)
 static void set_kernel_pde(uint32_t pdi, uint32_t pde)
 {
 	for (struct vm_space *s = all_spaces; s; s = s->next) {
-		uint32_t *pd = directory(s);
+		uint32_t *pd = vm_pd(s);
 		pd[pdi] = pde;
-		release(pd);
+		vm_release(pd);
 	}
 	/* Never the boot directory: its entry 768 still maps the running
 	 * kernel through the boot tables while vm_init fills new ones. */
@@ -120,11 +121,11 @@ static void zero_frame(uint32_t pa)
 }
 
 /* Make sure the table for pdi exists in s; returns its directory entry. */
-static int ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
+int vm_ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 {
-	uint32_t *pd = directory(s);
+	uint32_t *pd = vm_pd(s);
 	uint32_t pde = pd[pdi];
-	release(pd);
+	vm_release(pd);
 	if (pde & PTE_PRESENT) {
 		*pde_out = pde;
 		return VM_OK;
@@ -139,9 +140,9 @@ static int ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 		set_kernel_pde(pdi, pde);
 	} else {
 		pde = pa | PDE_TABLE_FLAGS;
-		pd = directory(s);
+		pd = vm_pd(s);
 		pd[pdi] = pde;
-		release(pd);
+		vm_release(pd);
 		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
@@ -150,16 +151,16 @@ static int ensure_table(struct vm_space *s, uint32_t pdi, uint32_t *pde_out)
 }
 
 /* Give an empty table's frame back.  The kmap table never goes. */
-static void drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
+void vm_drop_table(struct vm_space *s, uint32_t pdi, uint32_t pde)
 {
 	if (pdi == VM_KMAP_PDI)
 		return;
 	if (pdi >= VM_KERNEL_PDI) {
 		set_kernel_pde(pdi, 0);
 	} else {
-		uint32_t *pd = directory(s);
+		uint32_t *pd = vm_pd(s);
 		pd[pdi] = 0;
-		release(pd);
+		vm_release(pd);
 		if (s == vm_current_space)
 			invlpg((uint32_t)recursive_table(pdi));
 	}
@@ -183,16 +184,16 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
 	    (flags & ~VM_FLAGS_MASK))
 		return VM_EINVAL;
 	bool on = irq_save();
-	rc = ensure_table(s, pdi, &pde);
+	rc = vm_ensure_table(s, pdi, &pde);
 	if (rc == VM_OK) {
-		pt = table(s, pdi, pde);
+		pt = vm_pt(s, pdi, pde);
 		if (pt[pti] & PTE_PRESENT) {
 			rc = VM_EEXIST;
 		} else {
 			pt[pti] = pa | flags | PTE_PRESENT;
-			(*used_count(s, pdi))++;
+			(*vm_used_count(s, pdi))++;
 		}
-		release(pt);
+		vm_release(pt);
 		if (rc == VM_OK &&
 		    (s == vm_current_space || pdi >= VM_KERNEL_PDI))
 			invlpg(va);
@@ -212,19 +213,19 @@ static int pte_replace(struct vm_space *s, uint32_t va, uint32_t pa, bool clear,
 {
 	uint32_t pdi = VM_PDI(va), pti = VM_PTI(va), *pd, *pt;
 	int rc = VM_ENOENT;
-	pd = directory(s);
+	pd = vm_pd(s);
 	*pde_out = pd[pdi];
-	release(pd);
+	vm_release(pd);
 	if (!(*pde_out & PTE_PRESENT))
 		return rc;
-	pt = table(s, pdi, *pde_out);
+	pt = vm_pt(s, pdi, *pde_out);
 	if (pt[pti] & PTE_PRESENT) {
 		if (old_pa)
 			*old_pa = pt[pti] & PTE_FRAME_MASK;
 		pt[pti] = clear ? 0 : pa | (pt[pti] & ~PTE_FRAME_MASK);
 		rc = VM_OK;
 	}
-	release(pt);
+	vm_release(pt);
 	return rc;
 }
 
@@ -244,8 +245,8 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa_out)
 	if (rc == VM_OK) {
 		if (may_be_cached(s, va))
 			invlpg(va);
-		if (--(*used_count(s, pdi)) == 0)
-			drop_table(s, pdi, pde);
+		if (--(*vm_used_count(s, pdi)) == 0)
+			vm_drop_table(s, pdi, pde);
 	}
 	irq_restore(on);
 	return rc;
@@ -275,13 +276,13 @@ void vm_walk(struct vm_space *s, uint32_t va, uint32_t *pde_out,
 {
 	uint32_t pdi = VM_PDI(va), *pd, *pt, pde, pte = 0;
 	bool on = irq_save();
-	pd = directory(s);
+	pd = vm_pd(s);
 	pde = pd[pdi];
-	release(pd);
+	vm_release(pd);
 	if ((pde & PTE_PRESENT) && pdi != VM_RECURSIVE_PDI) {
-		pt = table(s, pdi, pde);
+		pt = vm_pt(s, pdi, pde);
 		pte = pt[VM_PTI(va)];
-		release(pt);
+		vm_release(pt);
 	}
 	irq_restore(on);
 	*pde_out = pde;
@@ -336,10 +337,10 @@ static uint32_t new_directory(void)
 	pd = vm_kmap(pa);
 	memset(pd, 0, PAGE_SIZE);
 	if (kernel_space.pd_pa) {
-		kpd = directory(&kernel_space);
+		kpd = vm_pd(&kernel_space);
 		for (uint32_t i = VM_KERNEL_PDI; i < VM_RECURSIVE_PDI; i++)
 			pd[i] = kpd[i];
-		release(kpd);
+		vm_release(kpd);
 	}
 	pd[VM_RECURSIVE_PDI] = pa | KERNEL_PDE_FLAGS;
 	vm_kunmap(pd);

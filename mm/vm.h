@@ -19,6 +19,8 @@
  *                             guard page unmapped; then the frame bitmaps
  *   VM_KSTACK_BASE ...        kernel stacks, each under an unmapped guard page
  *   VM_HEAP_BASE ... LIMIT    the kernel heap, grown and shrunk page by page
+ *   VM_PAGEREF_BASE ...       frame reference counts (mm/pageref.c)
+ *   VM_INITRD_BASE ...        the initrd archive, read-only (fs/initrd.c)
  *   VM_KMAP_BASE ...          temporary mapping slots (vm_kmap)
  *   0xFFC00000 - 0xFFFFFFFF   the current page tables (recursive mapping)
  *
@@ -64,6 +66,9 @@
 #define VM_KSTACK_LIMIT 0xD0000000u
 #define VM_HEAP_BASE	0xD0000000u
 #define VM_HEAP_LIMIT	0xF0000000u
+#define VM_PAGEREF_BASE 0xF0000000u /* frame reference counts (pageref) */
+#define VM_INITRD_BASE	0xF0200000u /* the boot archive, read-only (fs/) */
+#define VM_INITRD_LIMIT 0xF8000000u
 #define VM_KMAP_BASE	0xFF800000u /* one page table's worth of slots */
 #define VM_KMAP_SLOTS	64u
 

@@ -249,6 +249,17 @@ static struct task *pick_next(void)
 	return t ? t : idle;
 }
 
+static void no_user_switch(struct task *prev, struct task *next)
+{
+	(void)prev, (void)next;
+}
+static sched_switch_hook_t user_switch = no_user_switch;
+
+void sched_set_switch_hook(sched_switch_hook_t hook)
+{
+	user_switch = hook ? hook : no_user_switch;
+}
+
 /* Always inlined into sched_trap_exit, as docs/gdb-walkthrough.md steps
  * through it (without the attribute GCC may make it a tail call). */
 static inline __attribute__((always_inline)) struct trap_frame *
@@ -270,6 +281,9 @@ switch_to(struct task *next, struct trap_frame *tf)
 	stats.switches++;
 	current = next;
 	gdt_set_kernel_stack(next->kstack_top);
+	/* A process on either side: its TLS segment and FPU (proc/). */
+	if (((uintptr_t)prev->proc | (uintptr_t)next->proc) != 0)
+		user_switch(prev, next);
 	vm_switch(next->space);
 	return next->tf;
 }
@@ -530,6 +544,40 @@ void task_sleep(uint32_t n)
 	irq_restore(on);
 }
 
+bool task_interrupt(struct task *t)
+{
+	bool on = irq_save(), woken = false;
+	if (t->state == TASK_BLOCKED && t->blocked_on) {
+		struct wait_queue *wq = t->blocked_on;
+		struct task **p = &wq->head, *prev = NULL;
+		while (*p && *p != t) {
+			prev = *p;
+			p = &(*p)->waiter_link;
+		}
+		if (*p) {
+			*p = t->waiter_link;
+			if (wq->tail == t)
+				wq->tail = prev;
+			woken = true;
+		}
+	} else if (t->state == TASK_BLOCKED && !t->job) {
+		for (struct task **p = &sleepers; *p; p = &(*p)->sleep_link)
+			if (*p == t) {
+				*p = t->sleep_link;
+				woken = true;
+				break;
+			}
+	}
+	if (woken) {
+		t->waiter_link = NULL;
+		t->blocked_on = NULL;
+		t->state = TASK_READY;
+		cls->wake(t);
+	}
+	irq_restore(on);
+	return woken;
+}
+
 /* ------------------------------------------------------- wait queues -- */
 
 void wq_init(struct wait_queue *wq)
@@ -546,6 +594,7 @@ void wq_block(struct wait_queue *wq)
 	if (t == idle)
 		panic("wq_block: the idle task must never block");
 	t->waiter_link = NULL;
+	t->blocked_on = wq;
 	if (wq->tail)
 		wq->tail->waiter_link = t;
 	else
@@ -566,6 +615,7 @@ bool wq_wake_one(struct wait_queue *wq)
 		if (!wq->head)
 			wq->tail = NULL;
 		t->waiter_link = NULL;
+		t->blocked_on = NULL;
 		t->state = TASK_READY;
 		cls->wake(t);
 		trace_event("IO_DONE by", t);

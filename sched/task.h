@@ -52,6 +52,7 @@ enum task_state {
 
 struct trap_frame;
 struct vm_space;
+struct proc;
 struct task;
 
 /* A list of blocked tasks, woken first in, first out. */
@@ -89,6 +90,10 @@ struct task {
 	struct task *sleep_link;
 	struct task *all_link; /* every task, for the listing */
 	struct task_job *job;  /* a workload job, or NULL */
+	struct proc *proc;     /* the process it runs, or NULL (proc/) */
+	uint64_t tls;	       /* its TLS descriptor (arch/gdt.h), 0: none */
+	struct wait_queue *blocked_on; /* the queue it waits on, if any */
+	volatile uint32_t sigpending;  /* signals sent, not yet acted on */
 
 	/* Accounting. */
 	uint64_t arrival, first_run, finish; /* ticks; first_run ~0: never */
@@ -118,6 +123,20 @@ void task_yield(void);
 void task_sleep(uint32_t n);
 struct task *task_current(void);
 struct task *task_idle(void);
+
+/*
+ * Wake t early if it is blocked on a wait queue or asleep (a kill: the
+ * process layer's interruptible waits then see the kill and give up).
+ * True if it was woken.
+ */
+bool task_interrupt(struct task *t);
+/*
+ * Called by the switch when the task leaving or the task arriving runs a
+ * process (task->proc): the process layer loads the TLS descriptor and
+ * arranges the lazy FPU switch.  Kernel-to-kernel switches skip it.
+ */
+typedef void (*sched_switch_hook_t)(struct task *prev, struct task *next);
+void sched_set_switch_hook(sched_switch_hook_t hook);
 
 void wq_init(struct wait_queue *wq);
 /* Block the current task on wq until woken.  Call with interrupts off and

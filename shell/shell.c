@@ -25,9 +25,12 @@ static int cmd_help(int argc, char **argv);
 static const struct shell_cmd commands[] = {
 	{"help", "help [COMMAND]", "list the commands, or explain one",
 	 NULL, 0, 1, cmd_help},
-	{"ps", "ps", "the tasks: state, MLFQ level, ticks run at each level",
+	{"ps", "ps", "the tasks, then the processes",
 	 "'*' marks the running task (the shell itself at the prompt).  A\n"
-	 "the timer ticks charged to it at each priority level (top first).",
+	 "the timer ticks charged to it at each priority level (top first).\n"
+	 "Then the processes, if any: pid, parent, state, user pages mapped\n"
+	 "and how many are shared copy-on-write, areas, system calls made,\n"
+	 "copy-on-write and demand-zero faults taken.",
 	 0, 0, shell_cmd_ps},
 	{"mlfq", "mlfq", "the scheduler's queues and parameters",
 	 "Per level: its quantum (ticks a task runs before the next one at\n"
@@ -43,10 +46,21 @@ static const struct shell_cmd commands[] = {
 	 "the largest the heap has been.  'heap blocks' lists the blocks in\n"
 	 "address order.",
 	 0, 1, shell_cmd_heap},
-	{"vm", "vm ADDR", "walk the page tables for a virtual address",
+	{"vm", "vm ADDR [PID]", "walk the page tables for a virtual address",
 	 "ADDR is decimal or 0x-hex.  Shows the page directory entry, the\n"
-	 "page table entry and the physical address, or where the walk stops.",
-	 1, 1, shell_cmd_vm},
+	 "page table entry and the physical address, or where the walk stops.\n"
+	 "With PID, in that process's address space (its user half).",
+	 1, 2, shell_cmd_vm},
+	{"exec", "exec PATH [ARG]...", "run a program of the initrd as a process",
+	 "The program gets the console (descriptors 0, 1, 2) until it exits;\n"
+	 "then its exit status or the signal that killed it.  Ctrl-C sends\n"
+	 "it SIGINT.  Example: exec /bin/sh",
+	 1, SHELL_MAX_WORDS - 2, shell_cmd_exec},
+	{"strace", "strace [all|off|PID]", "trace system calls as they happen",
+	 "Each call of the traced processes is printed with its decoded\n"
+	 "arguments and its result, as strace(1) does: limited direct\n"
+	 "execution made visible.  No argument: what is traced now.",
+	 0, 1, shell_cmd_strace},
 	{"tlb", "tlb", "show a stale TLB entry and its two cures",
 	 "Maps a page, points its PTE at another frame without invlpg and\n"
 	 "reads through it again: the TLB still gives the old frame.  Then\n"

@@ -32,6 +32,11 @@ int shell_cmd_heap(int argc, char **argv);
 int shell_cmd_vm(int argc, char **argv);
 int shell_cmd_tlb(int argc, char **argv);
 
+/* shell/shell_proc.c */
+void shell_proc_list(void);
+int shell_cmd_exec(int argc, char **argv);
+int shell_cmd_strace(int argc, char **argv);
+
 /* shell/shell_sys.c */
 int shell_cmd_ticks(int argc, char **argv);
 int shell_cmd_test(int argc, char **argv);

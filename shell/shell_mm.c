@@ -7,13 +7,16 @@
  */
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/dump.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "mm/kheap.h"
 #include "mm/tlb_demo.h"
+#include "mm/uvm.h"
 #include "mm/vm.h"
+#include "proc/proc.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
 
@@ -170,6 +173,8 @@ static void print_flags(uint32_t e, bool is_pte)
 		shell_printf(", dirty");
 	if (is_pte && (e & PTE_GLOBAL))
 		shell_printf(", global");
+	if (is_pte && (e & UVM_PTE_COW))
+		shell_printf(", copy-on-write (shared since a fork)");
 }
 
 static int vm_stop(const char *what, uint32_t lo, uint32_t hi)
@@ -185,12 +190,26 @@ static int vm_stop(const char *what, uint32_t lo, uint32_t hi)
  * keeps there.  A fault at such an address is the kernel's own bug, and
  * the region names the likely one.
  */
-static const char *vm_why_unmapped(uint32_t va)
+static const char *vm_why_unmapped(uint32_t va, struct proc *p)
 {
 	uint32_t page = va & PTE_FRAME_MASK;
+	static const char *const kinds[] = {"program image", "brk heap", "mmap",
+					    "stack"};
+	static char why[120];
+	if (va < KERNEL_VMA && p) {
+		const struct vma *v = vma_find(p, va);
+		if (!v)
+			return "in none of the process's areas: an access "
+			       "would be killed with SIGSEGV";
+		fmt_snprintf(why, sizeof(why),
+			     "inside its %s area, not touched yet: the first "
+			     "access faults and gets a zeroed page",
+			     kinds[v->kind]);
+		return why;
+	}
 	if (va < KERNEL_VMA)
-		return "user space: no process exists yet, so nothing is "
-		       "mapped below 0xC0000000";
+		return "user space: the kernel's own address space maps "
+		       "nothing below 0xC0000000 (a process's: vm ADDR PID)";
 	if (va >= (uint32_t)__kernel_start && va < (uint32_t)__text_start)
 		return "the image's first page, .boot (Multiboot header and "
 		       "_start): it runs before paging at physical 1 MiB and "
@@ -231,10 +250,24 @@ static uint32_t vm_pte_for(struct vm_space *s, uint32_t va, uint32_t pte)
 int shell_cmd_vm(int argc, char **argv)
 {
 	struct vm_space *s = vm_current();
-	uint32_t va, pde, pte, pdi, pti, base;
-	(void)argc;
+	struct proc *proc = NULL;
+	uint32_t va, pde, pte, pdi, pti, base, pid;
 	if (!shell_number(argv[1], 0, UINT32_MAX, &va))
 		return SHELL_EUSAGE;
+	if (argc == 3) {
+		struct proc *p;
+		if (!shell_number(argv[2], 1, 0x7fffffff, &pid))
+			return SHELL_EUSAGE;
+		p = proc_find((int)pid);
+		if (!p || !p->vm) {
+			shell_printf(
+			    "vm: no process %u with an address space\n", pid);
+			return SHELL_EFAIL;
+		}
+		s = p->vm;
+		proc = p;
+		shell_printf("process %u (%s):\n", pid, p->name);
+	}
 	pdi = VM_PDI(va);
 	pti = VM_PTI(va);
 	vm_walk(s, va, &pde, &pte);
@@ -248,7 +281,7 @@ int shell_cmd_vm(int argc, char **argv)
 	if (!(pde & PTE_PRESENT)) {
 		vm_stop("no page table covers", base,
 			base + (1u << VM_PD_SHIFT) - 1);
-		shell_printf("  why: %s\n", vm_why_unmapped(va));
+		shell_printf("  why: %s\n", vm_why_unmapped(va, proc));
 		return SHELL_OK;
 	}
 	shell_printf("    -> page table at physical 0x%08x%s\n",
@@ -263,7 +296,7 @@ int shell_cmd_vm(int argc, char **argv)
 	base = va & PTE_FRAME_MASK;
 	if (!(pte & PTE_PRESENT)) {
 		vm_stop("nothing is mapped at", base, base + PAGE_OFFSET_MASK);
-		shell_printf("  why: %s\n", vm_why_unmapped(va));
+		shell_printf("  why: %s\n", vm_why_unmapped(va, proc));
 		return SHELL_OK;
 	}
 	shell_printf("    -> page frame at physical 0x%08x\n",

@@ -158,6 +158,7 @@ int shell_cmd_ps(int argc, char **argv)
 		ps_print(&snap.rows[i], snap.levels);
 	if (snap.total > snap.n)
 		shell_printf("... and %d more\n", snap.total - snap.n);
+	shell_proc_list();
 	return SHELL_OK;
 }
 

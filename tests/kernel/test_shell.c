@@ -78,7 +78,7 @@ KTEST(shell, bad_arguments_get_the_usage_line)
 					  "vm 0x1g",
 					  "vm 4294967296",
 					  "vm -1",
-					  "vm 1 2",
+					  "vm 1 2 3",
 					  "ps now",
 					  "heap x",
 					  "mem y",

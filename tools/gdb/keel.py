@@ -6,8 +6,8 @@ Every command works on a halted kernel at any breakpoint and only reads:
 
   keel-ps               the tasks (sched/task.c's all_tasks list)
   keel-mlfq             the MLFQ levels and their queues (sched/mlfq.h)
-  keel-vtop ADDR        one address through the current page tables
-  keel-ptdump [CR3]     the mapped ranges of an address space
+  keel-vtop [-p PID] ADDR  one address through the page tables
+  keel-ptdump [-p PID | CR3]  the mapped ranges of an address space
   keel-heap [all]       the kernel heap's blocks, lists, and a check
   keel-frames [N]       the frame bitmap, in runs
   keel-trapframe [ADDR] a saved struct trap_frame, decoded
@@ -59,7 +59,9 @@ VM_AREAS = ((0x00000000, 0x00001000, "NULL guard (never mapped)"),
             (0xC0000000, 0xC0100000, "first MiB of RAM"),
             (0xC8000000, 0xD0000000, "kernel stacks"),
             (0xD0000000, 0xF0000000, "kernel heap"),
-            (0xF0000000, 0xFF800000, "unassigned kernel range"),
+            (0xF0000000, 0xF0200000, "frame reference counts (pageref)"),
+            (0xF0200000, 0xF8000000, "the initrd, read-only"),
+            (0xF8000000, 0xFF800000, "unassigned kernel range"),
             (0xFF800000, 0xFFC00000, "temporary mappings (vm_kmap)"),
             (0xFFC00000, 0x100000000, "page tables (recursive mapping)"))
 # mm/heap_internal.h: header bits, the tag hash, the pad and epilogue.
@@ -326,6 +328,66 @@ def current_cr3():
     return int(gdb.parse_and_eval("$cr3")) & 0xFFFFFFFF
 
 
+VM_PAGEREF_BASE = 0xF0000000
+USER_PDES = 768
+VMA_KINDS = ("image", "heap", "mmap", "stack")
+
+
+def processes():
+    """proc/proc.c's all_procs list, as struct proc values, by pid."""
+    try:
+        first = int(kvar("proc.c", "all_procs"))
+    except (KeelError, gdb.error):
+        return []
+    ptype = gdb.lookup_type("struct proc").pointer()
+    procs = [gdb.Value(a).cast(ptype).dereference() for a in walk_list(
+        first, lambda a: int(gdb.Value(a).cast(ptype)["all_next"]))]
+    return sorted(procs, key=lambda p: int(p["pid"]))
+
+
+def process_cr3(pid):
+    """The page directory of process pid (its vm_space's pd_pa)."""
+    for p in processes():
+        if int(p["pid"]) == pid:
+            if not int(p["vm"]):
+                raise KeelError("process %d is a zombie: its address space "
+                                "is gone" % pid)
+            return int(p["vm"]["pd_pa"])
+    raise KeelError("no process %d (keel-ps lists them)" % pid)
+
+
+def take_pid(words):
+    """A leading `-p PID` in a command's words: (pid or None, the rest)."""
+    if len(words) >= 2 and words[0] == "-p":
+        try:
+            return int(words[1], 0), words[2:]
+        except ValueError:
+            raise KeelError("-p wants a pid, not %r" % words[1])
+    return None, words
+
+
+def user_usage(cr3):
+    """(pages mapped, pages on a shared frame) in the user half, or None
+    when the tables cannot be read (no physical access)."""
+    try:
+        space = Space(cr3)
+        pd = space.directory()
+    except (KeelError, gdb.MemoryError):
+        return None
+    pages = shared = 0
+    for pdi in range(USER_PDES):
+        if not pd[pdi] & PTE_P:
+            continue
+        for pte in space.table(pdi, pd[pdi]):
+            if pte & PTE_P:
+                pages += 1
+                frame = (pte & PTE_FRAME) >> 12
+                if read_u32s(VM_PAGEREF_BASE + (frame & ~1) * 2, 1)[0] >> (
+                        16 * (frame & 1)) & 0xFFFF > 1:
+                    shared += 1
+    return pages, shared
+
+
 class Space:
     """One address space's tables, read physically or, for the current
     space without physical access, through the recursive mapping."""
@@ -409,6 +471,9 @@ level, ticks left of its quantum, quanta left of its allotment at that level,
 times scheduled and preempted, and its saved trap frame (the frame
 keel-trapframe decodes; the running task's registers are in the CPU instead).
 '*' marks the current task; the idle task never joins the MLFQ queues.
+Then the processes (proc/proc.c's all_procs), if any: pid, parent, state,
+name, user pages mapped and how many of them sit on a frame shared
+copy-on-write (mm/pageref.h's counts), areas, and system calls made.
 Under another policy (sched.policy=, sched/class.h) the MLFQ columns give
 way to what that policy decides by, from the task's policy entity (pent):
 work left (sjf, stcf), ticks left of the turn (rr, lottery), tickets
@@ -430,6 +495,7 @@ in the policy's queue."""
         kind = self.policy_kind()
         if kind is not None:
             self.run_policy(kind, tasks, cur, idle, ttype)
+            self.processes()
             return
         print("  %4s %-16s %-8s %3s %7s %5s %6s %7s  %s" % (
             "id", "name", "state", "lvl", "quantum", "allot", "sched",
@@ -439,6 +505,28 @@ in the policy's queue."""
         print("current: %s; %d tasks; switches %d" % (
             self.describe(cur, ttype), int(kvar("task.c", "ntasks")),
             int(kvar("task.c", "stats")["switches"])))
+        self.processes()
+
+    @staticmethod
+    def processes():
+        procs = processes()
+        if not procs:
+            return
+        print("processes (pages: user pages mapped; shared: on a frame "
+              "another mapping shares, copy-on-write):")
+        print("  %5s %5s %-16s %-7s %6s %6s %5s %8s" % (
+            "pid", "ppid", "name", "state", "pages", "shared", "areas",
+            "syscalls"))
+        for p in procs:
+            zombie = enum_name("enum proc_state", p["state"],
+                               "PROC_") == "ZOMBIE"
+            use = None if zombie else user_usage(int(p["vm"]["pd_pa"]))
+            pages, shared = ("-", "-") if use is None else use
+            parent = int(p["parent"])
+            print("  %5d %5d %-16s %-7s %6s %6s %5d %8d" % (
+                int(p["pid"]), int(p["parent"]["pid"]) if parent else 0,
+                cstring(p["name"]), "zombie" if zombie else "alive",
+                pages, shared, int(p["nvma"]), int(p["syscalls"])))
 
     @staticmethod
     def policy_kind():
@@ -588,22 +676,25 @@ lengths, links and the bitmap are checked against each other."""
 
 
 class KeelVtop(KeelCommand):
-    """Translate a virtual address: keel-vtop ADDR
+    """Translate a virtual address: keel-vtop [-p PID] ADDR
 
 Walks the two-level page table of the current CR3 by hand, as the MMU does
 (002_a995ac13012f81cc.txt: 10-bit directory index, 10-bit table index,
 12-bit offset): the directory entry, the table entry, each with its flags,
 then the physical address and the word stored there, or where the walk
-stops.  ADDR is a gdb expression."""
+stops.  ADDR is a gdb expression.  With -p PID, in that process's address
+space instead of the current one (needs physical reads: keel-phys)."""
 
     def __init__(self):
         super().__init__("keel-vtop")
 
     def run(self, arg):
-        if not arg:
-            raise KeelError("usage: keel-vtop ADDR (a gdb expression)")
-        va = eval_addr(arg, "address")
-        cr3 = current_cr3()
+        pid, words = take_pid(arg.split())
+        if not words:
+            raise KeelError("usage: keel-vtop [-p PID] ADDR (a gdb "
+                            "expression)")
+        va = eval_addr(" ".join(words), "address")
+        cr3 = current_cr3() if pid is None else process_cr3(pid)
         space = Space(cr3)
         pdi, pti, off = va >> 22, (va >> 12) & 0x3FF, va & 0xFFF
         print("va 0x%08x = pdi %d (0x%03x) | pti %d (0x%03x) | offset 0x%03x"
@@ -654,7 +745,7 @@ stops.  ADDR is a gdb expression."""
 
 
 class KeelPtdump(KeelCommand):
-    """Dump an address space's mappings: keel-ptdump [-ad] [CR3]
+    """Dump an address space's mappings: keel-ptdump [-ad] [-p PID | CR3]
 
 One line per range of contiguous virtual pages that map contiguous frames
 with the same flags: virtual range, physical range, size, flags, and the
@@ -662,7 +753,7 @@ area of mm/vm.h it lies in.  W and U are the effective ones (a page is
 writable or user only if its directory entry says so too).  The accessed
 and dirty bits change as the kernel runs, so they do not split ranges
 unless -ad is given; without it, 'a'/'d' mean "some pages".  CR3 defaults
-to the current one.  The recursive slot (directory entry 1023) maps the
+to the current one; -p PID takes process PID's.  The recursive slot (directory entry 1023) maps the
 page tables themselves and is shown as one line."""
 
     def __init__(self):
@@ -672,7 +763,12 @@ page tables themselves and is shown as one line."""
         words = arg.split()
         split_ad = "-ad" in words
         words = [w for w in words if w != "-ad"]
-        cr3 = eval_addr(" ".join(words), "CR3") if words else current_cr3()
+        pid, words = take_pid(words)
+        if pid is not None:
+            cr3 = process_cr3(pid)
+        else:
+            cr3 = (eval_addr(" ".join(words), "CR3") if words
+                   else current_cr3())
         if cr3 & 0xFFF:
             raise KeelError("CR3 0x%08x is not page-aligned" % cr3)
         space = Space(cr3)
@@ -853,7 +949,11 @@ class and every listed block free, and the statistics.  It ends with
             if len(addrs) != int(h["quick_count"][c]):
                 problems.append("quick list %d holds %d blocks, counted %d"
                                 % (c, len(addrs), int(h["quick_count"][c])))
-        if not quick:
+        deferred = int(h["deferred"])
+        if deferred:
+            print("  deferred: 0x%08x (freed last; it joins a quick list "
+                  "at the next small free)" % deferred)
+        if not quick and not deferred:
             print("  (none)")
         return quick
 

@@ -1,0 +1,247 @@
+/*
+ * uvm — user pages: allocation, copy-on-write fork, unmapping (uvm.h).
+ */
+#include "mm/uvm.h"
+
+#include "arch/layout.h"
+#include "arch/x86.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/pageref.h"
+#include "mm/vm_internal.h"
+
+#define USER_PDES VM_KERNEL_PDI
+
+int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
+{
+	uint32_t pa = frame_alloc();
+	void *p;
+	int rc;
+	if (pa == 0)
+		return VM_ENOMEM;
+	p = vm_kmap(pa);
+	memset(p, 0, PAGE_SIZE);
+	vm_kunmap(p);
+	rc = vm_map(s, va, pa, VM_USER | flags);
+	if (rc != VM_OK) {
+		frame_free(pa);
+		return rc;
+	}
+	pageref_first(pa);
+	return VM_OK;
+}
+
+void *uvm_kmap_page(struct vm_space *s, uint32_t va)
+{
+	uint32_t pa;
+	if (!vm_translate(s, va, &pa, NULL))
+		return NULL;
+	return vm_kmap(pa & PTE_FRAME_MASK);
+}
+
+static void copy_frame(uint32_t dst_pa, uint32_t src_pa)
+{
+	void *d = vm_kmap(dst_pa), *s = vm_kmap(src_pa);
+	memcpy(d, s, PAGE_SIZE);
+	vm_kunmap(s);
+	vm_kunmap(d);
+}
+
+/* One page table of src into dst's (empty) table: returns the entries
+ * made, or -1 without memory (entries made so far stay counted). */
+static int fork_table(uint32_t *dpt, uint32_t *spt, bool eager, uint16_t *used)
+{
+	for (uint32_t i = 0; i < VM_PTE_COUNT; i++) {
+		uint32_t pte = spt[i], pa = pte & PTE_FRAME_MASK;
+		if (!(pte & PTE_PRESENT))
+			continue;
+		if (eager) {
+			uint32_t npa = frame_alloc();
+			if (npa == 0)
+				return -1;
+			copy_frame(npa, pa);
+			pageref_first(npa);
+			/* A shared page the parent may write is the child's
+			 * own now: writable, no longer marked. */
+			if (pte & UVM_PTE_COW)
+				pte = (pte & ~UVM_PTE_COW) | PTE_WRITABLE;
+			dpt[i] = npa | (pte & ~PTE_FRAME_MASK);
+		} else {
+			if (!pageref_get_ref(pa))
+				return -1;
+			if (pte & PTE_WRITABLE) {
+				pte = (pte & ~PTE_WRITABLE) | UVM_PTE_COW;
+				spt[i] = pte;
+			}
+			dpt[i] = pte;
+		}
+		(*used)++;
+	}
+	return 0;
+}
+
+int uvm_fork(struct vm_space *dst, struct vm_space *src, bool eager)
+{
+	int rc = VM_OK;
+	bool on = irq_save();
+	for (uint32_t pdi = 0; pdi < USER_PDES && rc == VM_OK; pdi++) {
+		uint32_t *spd = vm_pd(src), spde = spd[pdi], dpde;
+		uint32_t *spt, *dpt;
+		vm_release(spd);
+		if (!(spde & PTE_PRESENT))
+			continue;
+		rc = vm_ensure_table(dst, pdi, &dpde);
+		if (rc != VM_OK)
+			break;
+		spt = vm_pt(src, pdi, spde);
+		dpt = vm_pt(dst, pdi, dpde);
+		if (fork_table(dpt, spt, eager, vm_used_count(dst, pdi)) < 0)
+			rc = VM_ENOMEM;
+		vm_release(dpt);
+		vm_release(spt);
+		/* A table left empty by a failure at its first page. */
+		if (*vm_used_count(dst, pdi) == 0)
+			vm_drop_table(dst, pdi, dpde);
+	}
+	/* src lost its writable bits: no stale writable TLB entry may stay. */
+	if (src == vm_current_space)
+		vm_flush_tlb();
+	irq_restore(on);
+	return rc;
+}
+
+int uvm_make_writable(struct vm_space *s, uint32_t va)
+{
+	uint32_t pde, pte, pa, npa;
+	int rc = VM_OK;
+	bool on = irq_save();
+	vm_walk(s, va, &pde, &pte);
+	if (!(pde & PTE_PRESENT) || !(pte & PTE_PRESENT)) {
+		irq_restore(on);
+		return VM_ENOENT;
+	}
+	pa = pte & PTE_FRAME_MASK;
+	if (pageref_count(pa) == 1) {
+		npa = pa; /* the last sharer takes the frame over */
+	} else {
+		npa = frame_alloc();
+		if (npa == 0) {
+			irq_restore(on);
+			return VM_ENOMEM;
+		}
+		copy_frame(npa, pa);
+		pageref_first(npa);
+		pageref_put(pa);
+	}
+	uint32_t *pd = vm_pd(s), *pt = vm_pt(s, VM_PDI(va), pd[VM_PDI(va)]);
+	vm_release(pd);
+	pt[VM_PTI(va)] =
+	    npa | ((pte & ~PTE_FRAME_MASK & ~UVM_PTE_COW) | PTE_WRITABLE);
+	vm_release(pt);
+	if (s == vm_current_space)
+		invlpg(va);
+	irq_restore(on);
+	return rc;
+}
+
+/* Is the table covering va present?  (Skips 4 MiB at a time.) */
+static bool table_present(struct vm_space *s, uint32_t va)
+{
+	uint32_t *pd = vm_pd(s), pde = pd[VM_PDI(va)];
+	vm_release(pd);
+	return (pde & PTE_PRESENT) != 0;
+}
+
+void uvm_unmap_range(struct vm_space *s, uint32_t start, uint32_t end)
+{
+	bool on = irq_save();
+	uint32_t va = start;
+	while (va < end && va >= start) {
+		uint32_t pa;
+		if (!table_present(s, va)) {
+			uint32_t next = (va & ~((1u << VM_PD_SHIFT) - 1)) +
+					(1u << VM_PD_SHIFT);
+			if (next == 0)
+				break;
+			va = next;
+			continue;
+		}
+		if (vm_unmap(s, va, &pa) == VM_OK)
+			pageref_put(pa & PTE_FRAME_MASK);
+		va += PAGE_SIZE;
+	}
+	irq_restore(on);
+}
+
+void uvm_protect_range(struct vm_space *s, uint32_t start, uint32_t end,
+		       uint32_t clear, uint32_t set)
+{
+	bool on = irq_save();
+	clear &= PTE_WRITABLE | PTE_USER;
+	set &= PTE_WRITABLE | PTE_USER;
+	for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
+		uint32_t *pd = vm_pd(s), pde = pd[VM_PDI(va)], *pt;
+		vm_release(pd);
+		if (!(pde & PTE_PRESENT))
+			continue;
+		pt = vm_pt(s, VM_PDI(va), pde);
+		if (pt[VM_PTI(va)] & PTE_PRESENT)
+			pt[VM_PTI(va)] = (pt[VM_PTI(va)] & ~clear) | set;
+		vm_release(pt);
+		if (s == vm_current_space)
+			invlpg(va);
+	}
+	irq_restore(on);
+}
+
+/* The whole space goes: drop every frame's count, table by table (one
+ * temporary mapping a table, no TLB work: nobody runs in s any more), then
+ * vm_space_fini frees the tables and the directory. */
+void uvm_destroy(struct vm_space *s)
+{
+	bool on;
+	if (s->pd_pa == 0)
+		return;
+	on = irq_save();
+	uint32_t *pd = vm_pd(s);
+	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
+		uint32_t pde = pd[pdi], *pt;
+		if (!(pde & PTE_PRESENT))
+			continue;
+		pt = vm_pt(s, pdi, pde);
+		for (uint32_t i = 0; i < VM_PTE_COUNT; i++)
+			if (pt[i] & PTE_PRESENT) {
+				pageref_put(pt[i] & PTE_FRAME_MASK);
+				pt[i] = 0;
+			}
+		vm_release(pt);
+		*vm_used_count(s, pdi) = 0;
+	}
+	vm_release(pd);
+	irq_restore(on);
+	vm_space_fini(s);
+}
+
+void uvm_usage(struct vm_space *s, struct uvm_usage *u)
+{
+	bool on = irq_save();
+	uint32_t *pd = vm_pd(s);
+	u->pages = u->shared = u->tables = 0;
+	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
+		uint32_t pde = pd[pdi], *pt;
+		if (!(pde & PTE_PRESENT))
+			continue;
+		u->tables++;
+		pt = vm_pt(s, pdi, pde);
+		for (uint32_t i = 0; i < VM_PTE_COUNT; i++) {
+			if (!(pt[i] & PTE_PRESENT))
+				continue;
+			u->pages++;
+			if (pageref_count(pt[i] & PTE_FRAME_MASK) > 1)
+				u->shared++;
+		}
+		vm_release(pt);
+	}
+	vm_release(pd);
+	irq_restore(on);
+}

@@ -1,0 +1,57 @@
+/*
+ * uvm — the user half of an address space, page by page.
+ *
+ * What processes (proc/) do to their pages, on top of mm/vm.c's mapping:
+ * give a page a fresh zeroed frame, share every page with a child at
+ * fork (copy-on-write) or copy them all (eager, the comparison the
+ * benchmarks make), resolve a write to a shared page, unmap a range, and
+ * tear a space down.  Every user frame is counted in mm/pageref.h.
+ *
+ * Copy-on-write (003_*, "copy-on-write"; CS:APP 9.8.3): fork clears the
+ * writable bit of every writable page in *both* spaces and marks the entry
+ * UVM_PTE_COW (an available bit the CPU ignores); the frame's count goes
+ * up.  The first write faults; uvm_make_writable then takes the frame over
+ * when its count is 1, or copies it into a fresh frame.  Fork copies page
+ * *tables*, not pages: its cost is a table walk, not 4 KiB a page.
+ *
+ * Errors are VM_* codes (mm/vm.h); VM_ENOMEM leaves what was done so far
+ * in place for uvm_destroy to undo.  Interrupts are disabled inside.
+ */
+#ifndef KEEL_MM_UVM_H
+#define KEEL_MM_UVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm/vm.h"
+
+#define UVM_PTE_COW (1u << 9) /* available bit: shared copy-on-write */
+
+/* A zeroed frame at va (page-aligned, user half) with VM_USER | flags. */
+int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags);
+/* The frame mapped at va, mapped for the kernel (vm_kmap); NULL if none.
+ * vm_kunmap it. */
+void *uvm_kmap_page(struct vm_space *s, uint32_t va);
+/* Every user page of src into dst (empty): shared copy-on-write, or with
+ * eager true, copied into fresh frames. */
+int uvm_fork(struct vm_space *dst, struct vm_space *src, bool eager);
+/* A write to va may go ahead: take the frame over or copy it; set the
+ * writable bit.  VM_ENOENT if nothing is mapped there. */
+int uvm_make_writable(struct vm_space *s, uint32_t va);
+/* Unmap [start, end) (page-aligned), dropping each frame's count. */
+void uvm_unmap_range(struct vm_space *s, uint32_t start, uint32_t end);
+/* Change the mapped pages of [start, end): clear the bits of clear, set
+ * the bits of set (only PTE_WRITABLE and PTE_USER). */
+void uvm_protect_range(struct vm_space *s, uint32_t start, uint32_t end,
+		       uint32_t clear, uint32_t set);
+/* Unmap every user page and free the tables and directory. */
+void uvm_destroy(struct vm_space *s);
+
+struct uvm_usage {
+	uint32_t pages;	 /* user pages mapped */
+	uint32_t shared; /* of which on a frame another mapping shares */
+	uint32_t tables; /* user page tables */
+};
+void uvm_usage(struct vm_space *s, struct uvm_usage *u);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * fault — what happens when user code traps: its faults and the FPU.
+ *
+ * Isolation (000_*: limited direct execution must not let a program take
+ * over the machine): an exception raised in ring 3 is the program's, not
+ * the kernel's.  A page fault the kernel can resolve (demand-zero,
+ * copy-on-write: proc_resolve) resumes the program at the faulting
+ * instruction; any other fault kills only that process, with the signal
+ * Linux would send, and one line on the kernel log naming the process,
+ * the fault, the address and the instruction.  An exception in ring 0 is
+ * still a kernel bug, and panics as before.
+ *
+ * The FPU is switched lazily (the classic x86 way): the switch sets CR0.TS
+ * when a process other than the FPU's owner is about to run, and that
+ * process's first x87 instruction raises #NM; only then are the owner's
+ * registers saved (fnsave) and the newcomer's restored (frstor).  A
+ * process that never touches the FPU costs nothing.
+ */
+#include "arch/gdt.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
+#include "kernel/console.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/kheap.h"
+#include "proc/proc.h"
+
+#define FPU_STATE_SIZE 108 /* fnsave's 32-bit protected-mode image */
+
+static struct proc *fpu_owner;
+static bool ts_set;
+
+static void set_ts(bool on)
+{
+	uint32_t cr0 = read_cr0();
+	if (on)
+		write_cr0(cr0 | CR0_TS);
+	else
+		__asm__ volatile("clts");
+	ts_set = on;
+}
+
+/* The switch hook (sched_set_switch_hook): TLS and the FPU trap. */
+static void proc_switch(struct task *prev, struct task *next)
+{
+	(void)prev;
+	gdt_set_tls(next->tls);
+	if ((next->proc && next->proc != fpu_owner) != ts_set)
+		set_ts(!ts_set);
+}
+
+static void fnsave(uint8_t *buf) // NOLINT(readability-non-const-parameter)
+{
+	__asm__ volatile("fnsave %0; fwait"
+			 : "=m"(*(uint8_t(*)[FPU_STATE_SIZE])buf));
+}
+
+static void frstor(const uint8_t *buf)
+{
+	__asm__ volatile("frstor %0"
+			 :
+			 : "m"(*(const uint8_t(*)[FPU_STATE_SIZE])buf));
+}
+
+static bool fpu_buffer(struct proc *p)
+{
+	if (!p->fpu)
+		p->fpu = kmalloc(FPU_STATE_SIZE);
+	return p->fpu != NULL;
+}
+
+void fpu_proc_gone(struct proc *p)
+{
+	if (fpu_owner == p) {
+		fpu_owner = NULL;
+		set_ts(true);
+	}
+	kfree(p->fpu);
+	p->fpu = NULL;
+	p->fpu_used = false;
+}
+
+void fpu_copy(struct proc *dst, struct proc *src)
+{
+	if (fpu_owner == src) {
+		set_ts(false);
+		fnsave(src->fpu); /* also resets the FPU: src restores it */
+		fpu_owner = NULL;
+		set_ts(true);
+	}
+	if (src->fpu_used && fpu_buffer(dst)) {
+		memcpy(dst->fpu, src->fpu, FPU_STATE_SIZE);
+		dst->fpu_used = true;
+	}
+}
+
+static const int signal_of[T_EXCEPTIONS] = {
+    [T_DIVIDE] = SIGFPE,       [T_DEBUG] = SIGTRAP,
+    [T_BREAKPOINT] = SIGTRAP,  [T_OVERFLOW] = SIGSEGV,
+    [T_BOUND] = SIGSEGV,       [T_INVALID_OP] = SIGILL,
+    [T_NO_FPU] = SIGFPE,       [T_COPROC_SEG] = SIGFPE,
+    [T_INVALID_TSS] = SIGSEGV, [T_NO_SEGMENT] = SIGBUS,
+    [T_STACK_FAULT] = SIGBUS,  [T_GPF] = SIGSEGV,
+    [T_PAGE_FAULT] = SIGSEGV,  [T_FPU_ERROR] = SIGFPE,
+    [T_ALIGNMENT] = SIGBUS,    [T_MACHINE_CHECK] = SIGBUS,
+    [T_SIMD] = SIGFPE,
+};
+
+__attribute__((noreturn)) static void kill_for(struct trap_frame *tf, int sig,
+					       uint32_t addr, const char *why)
+{
+	struct proc *p = proc_current();
+	kprintf("keel: pid %d (%s): %s at eip 0x%08x", p->pid, p->name,
+		trap_name(tf->vector), tf->eip);
+	if (tf->vector == T_PAGE_FAULT)
+		kprintf(", address 0x%08x (%s, %s)", addr,
+			tf->error & PF_WRITE ? "write" : "read", why);
+	kprintf(": killed by %s\n", proc_signame(sig));
+	proc_exit(WSTATUS_SIGNALED(sig));
+}
+
+static TRAP_CALL struct trap_frame *user_exception(struct trap_frame *tf)
+{
+	if (!(tf->cs & 3) || !proc_current())
+		trap_fatal(tf); /* a kernel bug: the panic report */
+	kill_for(tf, signal_of[tf->vector] ? signal_of[tf->vector] : SIGSEGV, 0,
+		 "");
+}
+
+static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
+{
+	uint32_t addr = read_cr2();
+	struct proc *p = proc_current();
+	int rc;
+	if (!(tf->cs & 3) || !p)
+		trap_fatal(tf);
+	rc = proc_resolve(p, addr, (tf->error & PF_WRITE) != 0);
+	if (rc == 0)
+		return tf; /* resolved: the instruction runs again */
+	if (rc == -ENOMEM)
+		kill_for(tf, SIGKILL, addr, "out of memory");
+	kill_for(tf, SIGSEGV, addr,
+		 tf->error & PF_PRESENT ? "protection" : "not mapped");
+}
+
+static TRAP_CALL struct trap_frame *no_fpu(struct trap_frame *tf)
+{
+	struct proc *p = proc_current();
+	if (!(tf->cs & 3) || !p)
+		trap_fatal(tf);
+	if (!fpu_buffer(p))
+		kill_for(tf, SIGKILL, 0, "");
+	set_ts(false);
+	if (fpu_owner && fpu_owner != p)
+		fnsave(fpu_owner->fpu);
+	if (p->fpu_used)
+		frstor(p->fpu);
+	else
+		__asm__ volatile("fninit");
+	p->fpu_used = true;
+	fpu_owner = p;
+	return tf;
+}
+
+void fault_init(void)
+{
+	for (unsigned v = 0; v < T_EXCEPTIONS; v++) {
+		if (v == T_NMI || v == T_DOUBLE_FAULT || v == T_MACHINE_CHECK)
+			continue;
+		if (v < T_VIRT && !trap_handler(v))
+			trap_register(v, user_exception);
+	}
+	trap_register(T_PAGE_FAULT, page_fault);
+	trap_register(T_NO_FPU, no_fpu);
+	sched_set_switch_hook(proc_switch);
+}

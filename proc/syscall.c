@@ -1,0 +1,142 @@
+/*
+ * syscall — the int $0x80 gate, the call table and the trace (syscall.h).
+ */
+#include "proc/syscall.h"
+
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "lib/errno.h"
+#include "proc/proc.h"
+#include "proc/uaccess.h"
+
+#define NSYSCALLS 1002 /* numbers 0 .. 1001 */
+
+struct syscall_entry {
+	syscall_fn_t fn;
+	const char *name;
+	/* One letter per argument, for the trace: d decimal, x hex, s a
+	 * string (shown if readable), p a pointer, o octal. */
+	const char *args;
+};
+
+static struct syscall_entry table[NSYSCALLS];
+static int trace_pid; /* 0: none, -1: every process */
+
+void syscall_set(uint32_t nr, const char *name, const char *args,
+		 syscall_fn_t fn)
+{
+	table[nr] = (struct syscall_entry){fn, name, args};
+}
+
+const char *syscall_name(uint32_t nr)
+{
+	return nr < NSYSCALLS ? table[nr].name : NULL;
+}
+
+void syscall_trace(int pid)
+{
+	trace_pid = pid;
+}
+
+int syscall_traced(void)
+{
+	return trace_pid;
+}
+
+static void trace_arg(char kind, uint32_t v)
+{
+	char s[48];
+	int n;
+	switch (kind) {
+	case 'd':
+		kprintf("%d", (int)v);
+		break;
+	case 'o':
+		kprintf("0%o", v);
+		break;
+	case 's':
+		n = copy_str_from_user(s, v, sizeof(s));
+		if (n >= 0)
+			kprintf("\"%s\"", s);
+		else if (n == -ENAMETOOLONG)
+			kprintf("\"%.*s\"...", (int)sizeof(s) - 1, s);
+		else
+			kprintf("0x%08x", v);
+		break;
+	default:
+		kprintf(v ? "0x%08x" : "NULL", v);
+	}
+}
+
+static void trace_call(const struct proc *p, uint32_t nr,
+		       const struct trap_frame *tf)
+{
+	const uint32_t a[6] = {tf->ebx, tf->ecx, tf->edx,
+			       tf->esi, tf->edi, tf->ebp};
+	const struct syscall_entry *e = nr < NSYSCALLS ? &table[nr] : NULL;
+	kprintf("[pid %d] ", p->pid);
+	if (!e || !e->name) {
+		kprintf("syscall_%u(0x%x, 0x%x, 0x%x)", nr, a[0], a[1], a[2]);
+		return;
+	}
+	kprintf("%s(", e->name);
+	for (int i = 0; e->args[i]; i++) {
+		if (i)
+			kprintf(", ");
+		trace_arg(e->args[i], a[i]);
+	}
+	kprintf(")");
+}
+
+static void trace_result(int32_t r)
+{
+	const char *name = r < 0 && r >= -4095 ? errno_name(-r) : NULL;
+	if (name)
+		kprintf(" = -1 %s\n", name);
+	else if (r < 0 || r > 0xFFFF)
+		kprintf(" = 0x%x\n", (uint32_t)r);
+	else
+		kprintf(" = %d\n", r);
+}
+
+static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
+{
+	struct proc *p = proc_current();
+	uint32_t nr = tf->eax;
+	syscall_fn_t fn;
+	bool traced;
+	int32_t r;
+	if (!p) /* int $0x80 from a kernel thread: nothing to serve */
+		return tf->eax = (uint32_t)-ENOSYS, tf;
+	p->tf = tf;
+	p->syscalls++;
+	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
+	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
+	if (traced) {
+		trace_call(p, nr, tf);
+		/* exit and execve may not come back to print the result. */
+		if (nr == 1 || nr == 252 || nr == 11)
+			kprintf("\n");
+	}
+	r = fn ? fn(tf) : -ENOSYS;
+	if (traced && nr != 1 && nr != 252) {
+		if (nr == 11)
+			kprintf("[pid %d] execve", p->pid);
+		trace_result(r);
+	}
+	tf->eax = (uint32_t)r;
+	return tf;
+}
+
+void syscall_init(void)
+{
+	trap_register(T_SYSCALL, syscall_trap);
+	idt_set_user(T_SYSCALL);
+	sys_file_init();
+	sys_mem_init();
+	sys_misc_init();
+	if (cmdline_bool("strace", false))
+		trace_pid = -1;
+	if (cmdline_has("strace.pid"))
+		trace_pid = (int)cmdline_uint("strace.pid", 0, 1, 0x7fffffff);
+}

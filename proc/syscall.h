@@ -1,0 +1,49 @@
+/*
+ * syscall — the system-call gate: Linux's i386 ABI on int $0x80.
+ *
+ * Limited direct execution's "trap table" for programs (000_*): a program
+ * asks the kernel for a service by loading the call number into EAX and
+ * its arguments into EBX, ECX, EDX, ESI, EDI and EBP, and executing
+ * `int $0x80`; the gate (privilege level 3, so ring 3 may use it) enters
+ * the kernel through the common trap path, and the result comes back in
+ * EAX: a value, or a negative Linux errno (lib/errno.h).  The numbers are
+ * Linux i386's (arch/x86/entry/syscalls/syscall_32.tbl), so musl's static
+ * programs run unchanged; an unknown number gives -ENOSYS.
+ *
+ * keel's own calls take numbers far above Linux's (which end below 500):
+ *   1000  keel_free_frames()   free physical frames (usertests' baseline)
+ *   1001  keel_open_files()    open-file objects in the whole system
+ *
+ * Tracing: the boot options `strace=1` (every process) and `strace.pid=N`
+ * (pid N only), and the console's `strace` command, print each call with its
+ * decoded arguments and result, as strace(1) does.
+ */
+#ifndef KEEL_PROC_SYSCALL_H
+#define KEEL_PROC_SYSCALL_H
+
+#include <stdint.h>
+
+#include "arch/trap.h"
+
+#define T_SYSCALL	     0x80
+#define SYS_KEEL_FREE_FRAMES 1000
+#define SYS_KEEL_OPEN_FILES  1001
+
+void syscall_init(void);
+/* Trace pid's calls (-1: every process, 0: none). */
+void syscall_trace(int pid);
+int syscall_traced(void);
+/* The name of a Linux i386 call number keel knows, or NULL. */
+const char *syscall_name(uint32_t nr);
+
+/* One system call: its arguments are in tf, its result goes in EAX. */
+typedef int32_t (*syscall_fn_t)(struct trap_frame *tf);
+
+/* The groups of calls (proc/sys_*.c) fill the table with these. */
+void syscall_set(uint32_t nr, const char *name, const char *args,
+		 syscall_fn_t fn);
+void sys_file_init(void);
+void sys_mem_init(void);
+void sys_misc_init(void);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * shell_proc — the console's view of processes: the process table under
+ * `ps`, `exec` to run a program from the initrd, `strace` to watch the
+ * system calls go by.
+ */
+#include "arch/x86.h"
+#include "fs/initrd.h"
+#include "fs/tty.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/uvm.h"
+#include "proc/proc.h"
+#include "proc/syscall.h"
+#include "shell/shell.h"
+#include "shell/shell_cmd.h"
+
+#define PROC_ROWS 32
+
+struct proc_row {
+	int pid, ppid;
+	char name[PROC_NAME_MAX];
+	const char *state;
+	struct uvm_usage use;
+	uint32_t vmas;
+	uint64_t syscalls, cow, lazy;
+};
+
+struct proc_snap {
+	int n, total;
+	struct proc_row rows[PROC_ROWS];
+};
+
+static void take(struct proc *p, void *ctx)
+{
+	struct proc_snap *s = ctx;
+	struct proc_row *r;
+	s->total++;
+	if (s->n == PROC_ROWS)
+		return;
+	r = &s->rows[s->n++];
+	r->pid = p->pid;
+	r->ppid = p->parent ? p->parent->pid : 0;
+	strlcpy(r->name, p->name, sizeof(r->name));
+	r->state = p->state == PROC_ZOMBIE ? "zombie"
+		   : !p->task		   ? "new"
+					   : task_state_name(p->task->state);
+	if (p->vm)
+		uvm_usage(p->vm, &r->use);
+	else
+		memset(&r->use, 0, sizeof(r->use));
+	r->vmas = (uint32_t)p->nvma;
+	r->syscalls = p->syscalls;
+	r->cow = p->cow_faults;
+	r->lazy = p->lazy_faults;
+}
+
+void shell_proc_list(void)
+{
+	static struct proc_snap snap;
+	bool on = irq_save();
+	snap.n = snap.total = 0;
+	proc_for_each(take, &snap);
+	irq_restore(on);
+	if (snap.total == 0)
+		return;
+	shell_printf("%d processes (pages: user pages mapped; shared: of them "
+		     "shared copy-on-write)\n",
+		     snap.total);
+	shell_printf("  pid ppid name             state    pages shared areas "
+		     "syscalls cow-faults zero-faults\n");
+	for (int i = snap.n - 1; i >= 0; i--) {
+		const struct proc_row *r = &snap.rows[i];
+		shell_printf("%5d %4d %-16s %-8s %5u %6u %5u %8llu %10llu "
+			     "%11llu\n",
+			     r->pid, r->ppid, r->name, r->state, r->use.pages,
+			     r->use.shared, r->vmas, r->syscalls, r->cow,
+			     r->lazy);
+	}
+	if (snap.total > snap.n)
+		shell_printf("... and %d more\n", snap.total - snap.n);
+}
+
+int shell_cmd_exec(int argc, char **argv)
+{
+	char *envp[] = {"PATH=/bin", "HOME=/", "TERM=vt100", NULL};
+	struct proc *p;
+	int rc, ws;
+	if (!initrd_present()) {
+		shell_printf("exec: no initrd: boot with one (QEMU -initrd, "
+			     "make run builds build/initrd.cpio)\n");
+		return SHELL_EFAIL;
+	}
+	argv[argc] = NULL;
+	rc = proc_spawn(argv[1], &argv[1], envp, &p);
+	if (rc < 0) {
+		shell_printf("exec: %s: %s\n", argv[1],
+			     errno_name(-rc) ? errno_name(-rc) : "error");
+		return SHELL_EFAIL;
+	}
+	tty_set_active(true);
+	ws = proc_wait(p);
+	tty_set_active(false);
+	if ((ws & 0x7f) == 0)
+		shell_printf("[%s exited with %d]\n", argv[1],
+			     (ws >> 8) & 0xff);
+	else
+		shell_printf("[%s killed by %s]\n", argv[1],
+			     proc_signame(ws & 0x7f));
+	return SHELL_OK;
+}
+
+int shell_cmd_strace(int argc, char **argv)
+{
+	uint32_t pid;
+	if (argc == 1) {
+		int t = syscall_traced();
+		if (t == 0)
+			shell_printf("strace: off\n");
+		else if (t < 0)
+			shell_printf("strace: every process\n");
+		else
+			shell_printf("strace: pid %d\n", t);
+		return SHELL_OK;
+	}
+	if (strcmp(argv[1], "off") == 0)
+		syscall_trace(0);
+	else if (strcmp(argv[1], "all") == 0)
+		syscall_trace(-1);
+	else if (shell_number(argv[1], 1, 0x7fffffff, &pid))
+		syscall_trace((int)pid);
+	else
+		return SHELL_EUSAGE;
+	return SHELL_OK;
+}

@@ -1,0 +1,31 @@
+/*
+ * libkeel: the few helpers the programs of user/ share.  Everything here is
+ * ordinary Linux i386 user code: it runs the same under qemu-i386 on the
+ * host and on keel.
+ *
+ * keel-specific system calls take numbers far above Linux's (Linux i386
+ * stops below 500), so on Linux they return -ENOSYS and a program can tell
+ * the two kernels apart without guessing.
+ */
+#ifndef USER_LIBKEEL_H
+#define USER_LIBKEEL_H
+
+#include <stddef.h>
+
+/* keel_free_frames(): the number of free physical frames (xv6's countfree). */
+#define KEEL_SYS_FREE_FRAMES 1000
+
+/* Free physical frames, or -1 when the kernel does not know the call
+ * (Linux: ENOSYS). */
+long keel_free_frames(void);
+
+/* "SIGSEGV" for 11, and so on; "SIG?" for a number it does not know. */
+const char *sig_name(int sig);
+
+/* Write all of buf to fd (retrying short writes); 0, or -1 with errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Read until len bytes or end of file; the count, or -1 with errno. */
+long read_full(int fd, void *buf, size_t len);
+
+#endif

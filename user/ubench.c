@@ -1,0 +1,227 @@
+/*
+ * ubench [PREFIX...]: user-mode benchmarks (those whose name starts with a
+ * PREFIX, or all), printed as keel's in-kernel
+ * ones are: one `BENCH name value` line a figure, the value in guest
+ * instructions an operation.
+ *
+ * Under `qemu -icount shift=0` the time-stamp counter advances by one per
+ * guest instruction (tools/bench), and rdtsc works in ring 3, so a user
+ * program can count the instructions of a whole round trip through the
+ * kernel: the trap, the system call, the return-from-trap (limited direct
+ * execution, OSTEP; seed 000), a fork with copy-on-write and a single
+ * copying fault (seeds 003, 004).  On Linux the figures are cycles, not
+ * instructions, and mean little.
+ *
+ * System calls are made with int $0x80 directly, not through musl, so the
+ * figures are the kernel's (and the few instructions of the loop).
+ *
+ *   syscall_getpid    one getpid round trip from user mode
+ *   fork_wait_small   fork of this small process, the child's _exit, the
+ *                     parent's wait4 returning
+ *   fork_16m          the same with 16 MiB of touched data: tools/bench
+ *                     reports it as fork_cow_16m, and as fork_copy_16m
+ *                     from a boot with the kernel's eager-copy option
+ *                     (fork.copy) and the argument `fork`
+ *   cow_fault         one write to a shared page: the fault that copies it
+ *   exec_small        fork + execve(/bin/true) + exit + wait, less
+ *                     fork_wait_small
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PAGE 4096u
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline long sys0(long nr)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+	return r;
+}
+
+static inline long sys3(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c)
+			 : "memory");
+	return r;
+}
+
+static inline long sys4(long nr, long a, long b, long c, long d)
+{
+	long r;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d)
+			 : "memory");
+	return r;
+}
+
+static void report(const char *name, uint64_t value)
+{
+	printf("BENCH %s %llu\n", name, (unsigned long long)value);
+	fflush(stdout);
+}
+
+static uint64_t bench_getpid(void)
+{
+	enum { N = 10000 };
+	uint64_t t0 = rdtsc();
+
+	for (int i = 0; i < N; i++)
+		sys0(SYS_getpid);
+	return (rdtsc() - t0) / N;
+}
+
+/* One fork + _exit in the child + wait4 in the parent; raw calls only, so
+ * the child touches as few pages as it can (its stack, for the return
+ * from int $0x80). */
+static uint64_t fork_wait_once(void)
+{
+	uint64_t t0 = rdtsc();
+	long pid = sys0(SYS_fork);
+
+	if (pid == 0)
+		for (;;)
+			sys3(SYS_exit, 0, 0, 0);
+	sys4(SYS_wait4, pid, 0, 0, 0);
+	return rdtsc() - t0;
+}
+
+static uint64_t bench_fork_wait(int n)
+{
+	uint64_t sum = 0;
+
+	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		sum += fork_wait_once();
+	return sum / (uint64_t)n;
+}
+
+static char *touched_16m(void)
+{
+	const size_t n = 16u << 20;
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("ubench: mmap 16 MiB");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i += PAGE)
+		p[i] = 1;
+	return p;
+}
+
+/* Writes to pages shared with a child (blocked on a pipe meanwhile): each
+ * is one fault that copies a frame. */
+static uint64_t bench_cow_fault(void)
+{
+	enum { PAGES = 64 };
+	static char pages[PAGES][PAGE] __attribute__((aligned(4096)));
+	int fd[2];
+	char c;
+	uint64_t sum = 0;
+
+	for (int i = 0; i < PAGES; i++)
+		pages[i][0] = 1;
+	if (pipe(fd) < 0)
+		return 0;
+	fflush(stdout);
+	long pid = sys0(SYS_fork);
+
+	if (pid == 0) {
+		sys3(SYS_close, fd[1], 0, 0);
+		sys3(SYS_read, fd[0], (long)&c, 1);
+		for (;;)
+			sys3(SYS_exit, 0, 0, 0);
+	}
+	for (int i = 0; i < PAGES; i++) {
+		uint64_t t0 = rdtsc();
+
+		*(volatile char *)&pages[i][1] = 2;
+		sum += rdtsc() - t0;
+	}
+	close(fd[1]);
+	close(fd[0]);
+	sys4(SYS_wait4, pid, 0, 0, 0);
+	return sum / PAGES;
+}
+
+static uint64_t bench_exec(int n)
+{
+	static char *argv[] = {"true", NULL};
+	static char *envp[] = {NULL};
+	uint64_t sum = 0;
+
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+		long pid = sys0(SYS_fork);
+
+		if (pid == 0) {
+			sys3(SYS_execve, (long)"/bin/true", (long)argv,
+			     (long)envp);
+			for (;;)
+				sys3(SYS_exit, 127, 0, 0);
+		}
+		sys4(SYS_wait4, pid, 0, 0, 0);
+		sum += rdtsc() - t0;
+	}
+	return sum / (uint64_t)n;
+}
+
+static int wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t small = 0;
+
+	if (wanted("syscall_getpid", argc, argv))
+		report("syscall_getpid", bench_getpid());
+	if (wanted("fork_wait_small", argc, argv) ||
+	    wanted("exec_small", argc, argv)) {
+		small = bench_fork_wait(50);
+		if (wanted("fork_wait_small", argc, argv))
+			report("fork_wait_small", small);
+	}
+	if (wanted("cow_fault", argc, argv))
+		report("cow_fault", bench_cow_fault());
+	if (wanted("exec_small", argc, argv)) {
+		uint64_t e = bench_exec(20);
+
+		report("exec_small", e > small ? e - small : 0);
+	}
+	if (wanted("fork_16m", argc, argv)) {
+		char *p = touched_16m();
+
+		report("fork_16m", bench_fork_wait(5));
+		munmap(p, 16u << 20);
+	}
+	return 0;
+}
