@@ -29,12 +29,24 @@
 #include <stdint.h>
 
 #include "arch/x86.h"
+#include "sched/policy.h"
 
 struct task;
 
+/*
+ * A kernel thread's entity in a sched/policy.h policy, allocated by that
+ * class when the thread is created (so that under the MLFQ a task carries
+ * only a NULL pointer) and freed with the task.
+ */
+struct sched_pent {
+	struct policy_ent e;
+	struct task *task;
+};
+
 struct sched_class {
 	const char *name;
-	void (*attach)(struct task *t); /* created: known, not runnable */
+	int (*attach)(struct task *t);	/* created: known, not runnable;
+					   0, or -1 without memory */
 	void (*add)(struct task *t);	/* arrives: runnable (rule 3) */
 	void (*wake)(struct task *t);	/* blocked -> runnable */
 	void (*block)(struct task *t);	/* runnable -> blocked */

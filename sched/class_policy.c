@@ -24,6 +24,7 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "mm/kheap.h"
 #include "sched/policy.h"
 #include "sched/task.h"
 
@@ -37,39 +38,51 @@ const struct policy *sched_policy(void)
 
 static struct task *task_of_pent(struct policy_ent *e)
 {
-	return (struct task *)((uintptr_t)e - offsetof(struct task, pent));
+	return ((struct sched_pent *)((uintptr_t)e -
+				      offsetof(struct sched_pent, e)))
+	    ->task;
 }
 
-/* task.c set the entity's inputs (tickets, an unknown length). */
-static void pc_attach(struct task *t)
+/* The entity, with an unknown length; task_free frees it. */
+static int pc_attach(struct task *t)
 {
-	(void)t;
+	struct sched_pent *p = kmalloc(sizeof(*p));
+	if (!p)
+		return -1;
+	*p = (struct sched_pent){.e = {.length = SCHED_LENGTH_UNKNOWN},
+				 .task = t};
+	t->pent = p;
+	return 0;
 }
 
+/* The policy reads the tickets as the entity joins it. */
 static void pc_enqueue(struct task *t)
 {
-	if (t->pent.state == POLICY_OUTSIDE)
-		policy_enqueue(&kpol, &t->pent);
+	struct policy_ent *e = &t->pent->e;
+	if (e->state == POLICY_OUTSIDE) {
+		e->tickets = t->tickets;
+		policy_enqueue(&kpol, e);
+	}
 }
 
 static void pc_dequeue(struct task *t)
 {
-	if (t->pent.state == POLICY_QUEUED)
-		policy_dequeue(&kpol, &t->pent);
+	if (t->pent && t->pent->e.state == POLICY_QUEUED)
+		policy_dequeue(&kpol, &t->pent->e);
 }
 
 static void pc_yield(struct task *t)
 {
-	if (t->pent.state != POLICY_QUEUED)
+	if (t->pent->e.state != POLICY_QUEUED)
 		return;
-	policy_dequeue(&kpol, &t->pent);
-	policy_enqueue(&kpol, &t->pent);
+	policy_dequeue(&kpol, &t->pent->e);
+	policy_enqueue(&kpol, &t->pent->e);
 }
 
 static TRAP_CALL void pc_charge(struct task *t)
 {
-	if (t->pent.state == POLICY_QUEUED)
-		policy_charge(&kpol, &t->pent);
+	if (t->pent->e.state == POLICY_QUEUED)
+		policy_charge(&kpol, &t->pent->e);
 }
 
 static TRAP_CALL struct task *pc_pick(void)
@@ -110,19 +123,19 @@ int sched_set_tickets(struct task *t, uint32_t tickets)
 	on = irq_save();
 	/* The lottery's tree and the stride heap hold the tickets of a
 	 * queued entity: take it out and put it back with the new ones. */
-	queued = kpol.ops && t->pent.state == POLICY_QUEUED;
+	queued = t->pent && t->pent->e.state == POLICY_QUEUED;
 	if (queued)
-		policy_dequeue(&kpol, &t->pent);
-	t->pent.tickets = tickets;
+		policy_dequeue(&kpol, &t->pent->e);
+	t->tickets = tickets;
 	if (queued)
-		policy_enqueue(&kpol, &t->pent);
+		pc_enqueue(t);
 	irq_restore(on);
 	return 0;
 }
 
 uint32_t sched_tickets(const struct task *t)
 {
-	return t->pent.tickets;
+	return t->tickets;
 }
 
 const struct sched_class *sched_class_from_cmdline(void)

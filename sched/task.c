@@ -127,9 +127,10 @@ static void reschedule(void)
 
 /* ---------------------------------------------------- the MLFQ class -- */
 
-static void mlfq_c_attach(struct task *t)
+static int mlfq_c_attach(struct task *t)
 {
 	mlfq_attach(&mlfq, &t->ent);
+	return 0;
 }
 
 static void mlfq_c_add(struct task *t)
@@ -429,8 +430,7 @@ static void task_init_fields(struct task *t, const char *name)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->first_run = FIRST_RUN_NEVER;
 	t->space = vm_kernel_space();
-	t->pent.tickets = SCHED_TICKETS_DEFAULT;
-	t->pent.length = SCHED_LENGTH_UNKNOWN;
+	t->tickets = SCHED_TICKETS_DEFAULT;
 	wq_init(&t->exited);
 }
 
@@ -451,7 +451,13 @@ struct task *task_create_stopped(const char *name, int (*entry)(void *),
 	task_init_fields(t, name);
 	build_first_frame(t);
 	task_list_add(t);
-	cls->attach(t);
+	if (cls->attach(t) != 0) {
+		task_list_remove(t);
+		irq_restore(on);
+		kstack_free(t->kstack_slot);
+		kfree(t);
+		return NULL;
+	}
 	irq_restore(on);
 	return t;
 }
@@ -495,6 +501,7 @@ void task_exit(int status)
 static void task_free(struct task *t)
 {
 	kstack_free(t->kstack_slot);
+	kfree(t->pent); /* the class's entity, if it has one */
 	kfree(t);
 }
 
@@ -795,6 +802,8 @@ void sched_init(void)
 	main_task.first_run = 0;
 	main_task.scheduled = 1;
 	task_list_add(&main_task);
+	if (cls->attach(&main_task) != 0)
+		panic("sched_init: no memory for main's policy entity");
 	cls->add(&main_task);
 	current = tick_owner = &main_task;
 	idle = task_create_stopped("idle", idle_loop, NULL);

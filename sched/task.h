@@ -52,6 +52,7 @@ enum task_state {
 
 struct trap_frame;
 struct vm_space;
+struct sched_pent;
 struct proc;
 struct task;
 
@@ -74,12 +75,14 @@ struct task {
 	int id;
 	char name[TASK_NAME_MAX];
 	enum task_state state;
-	struct trap_frame *tf;	/* saved when it is not running */
-	uint32_t kstack_slot;	/* index in the kernel-stack area */
-	uint32_t kstack_top;	/* TSS.esp0 while it runs */
-	struct vm_space *space; /* address space (kernel threads: kernel's) */
-	struct mlfq_ent ent;	/* level, quantum left, allotment left */
-	struct policy_ent pent; /* under sched.policy= other than mlfq */
+	struct trap_frame *tf;	 /* saved when it is not running */
+	uint32_t kstack_slot;	 /* index in the kernel-stack area */
+	uint32_t kstack_top;	 /* TSS.esp0 while it runs */
+	struct vm_space *space;	 /* address space (kernel threads: kernel's) */
+	struct mlfq_ent ent;	 /* level, quantum left, allotment left */
+	struct sched_pent *pent; /* under sched.policy= other than mlfq:
+				    the class's, with the task; else NULL */
+	uint32_t tickets;	 /* lottery and stride (sched_set_tickets) */
 
 	int (*entry)(void *);
 	void *arg;

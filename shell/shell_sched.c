@@ -60,7 +60,8 @@ static void ps_take(struct task *t, void *ctx)
 	r->scheduled = t->scheduled;
 	r->preempted = t->preempted;
 	memcpy(r->ticks, t->ticks_at_level, sizeof(r->ticks));
-	r->pent = t->pent;
+	r->pent = t->pent ? t->pent->e : (struct policy_ent){0};
+	r->pent.tickets = t->tickets;
 	s->n++;
 }
 

@@ -475,7 +475,7 @@ Then the processes (proc/proc.c's all_procs), if any: pid, parent, state,
 name, user pages mapped and how many of them sit on a frame shared
 copy-on-write (mm/pageref.h's counts), areas, and system calls made.
 Under another policy (sched.policy=, sched/class.h) the MLFQ columns give
-way to what that policy decides by, from the task's policy entity (pent):
+way to what that policy decides by, from the task's tickets and policy entity (pent):
 work left (sjf, stcf), ticks left of the turn (rr, lottery), tickets
 (lottery, stride), stride and pass value (stride); '-' when the task is not
 in the policy's queue."""
@@ -551,17 +551,21 @@ in the policy's queue."""
 
     @staticmethod
     def policy_row(kind, t, is_current):
-        e = t["pent"]
         cols = []
+        tix = int(t["tickets"])
+        if int(t["pent"]) == 0:  # not known to the policy
+            length = passv = 0
+            queued = False
+        else:
+            e = t["pent"].dereference()["e"]
+            length, passv = int(e["length"]), int(e["pass"])
+            queued = enum_name("enum policy_state", e["state"], "POLICY_") == "queued"
         if kind in ("sjf", "stcf"):
-            cols.append("left %d" % int(e["length"]))
+            cols.append("left %d" % length)
         if kind in ("lottery", "stride"):
-            cols.append("tickets %d" % int(e["tickets"]))
+            cols.append("tickets %d" % tix)
         if kind == "stride":
-            tix = int(e["tickets"])
-            cols.append("stride %d pass %d" % ((1 << 20) // tix if tix else 0,
-                                               int(e["pass"])))
-        queued = enum_name("enum policy_state", e["state"], "POLICY_") == "queued"
+            cols.append("stride %d pass %d" % ((1 << 20) // tix if tix else 0, passv))
         if not queued:
             cols.append("-")
         elif kind in ("rr", "lottery"):
