@@ -19,15 +19,18 @@ POLICY_SIMS := tools/sched-sim.c tools/lottery-sim.c tools/pyopt.c \
 
 HOST_SUITES += policies
 HOST_SUITE_policies := $(POLICY_PURE) $(POLICY_SIMS) \
+	sched/policy_run.c sched/mlfq_run.c sched/mlfq.c sched/workload.c \
 	tests/pure/test_policy_rules.c tests/pure/test_policy_share.c \
-	tests/host/test_policy_host.c tests/host/sim_capture.c
+	tests/host/test_policy_host.c tests/host/test_policy_run_host.c \
+	tests/host/sim_capture.c
 HOST_TOOLS += $(BUILD)/tools/sched-sim $(BUILD)/tools/lottery-sim \
 	$(BUILD)/tools/policy-run
 
 $(BUILD)/host/tools/sched-sim.o: HOSTCFLAGS += -DSCHED_SIM_NO_MAIN -ffp-contract=off
 $(BUILD)/host/tools/lottery-sim.o: HOSTCFLAGS += -DLOTTERY_SIM_NO_MAIN -ffp-contract=off
 $(BUILD)/host/tools/pyopt.o: HOSTCFLAGS += -ffp-contract=off
-$(BUILD)/host/tests/host/test_policy_host.o: \
+$(BUILD)/host/tests/host/test_policy_host.o \
+$(BUILD)/host/tests/host/test_policy_run_host.o: \
 	HOSTCFLAGS += -DKEEL_SRCDIR='"$(CURDIR)"'
 
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) \
@@ -84,4 +87,8 @@ help-extra::
 	@echo "                  e.g. lottery-sim -s 1 -l 10:100,20:50 -c"
 	@echo "  $(BUILD)/tools/policy-run   one workload under fifo|sjf|stcf|rr|lottery|stride"
 	@echo "  tools/compare-sched -l 0:30,0:10,10:5 -o x.svg  every policy, one chart"
+	@echo "  make run ARGS='sched.policy=rr sched.quantum=3 sched.workload=0,5,0:0,7,0'"
+	@echo "                  the kernel under fifo|sjf|stcf|rr|lottery|stride (mlfq default;"
+	@echo "                  sched.seed=, sched.tickets=), in its simulator's output"
+	@echo "  tools/harness policies --build $(BUILD)  kernel == sched-sim/lottery-sim/policy-run"
 	@echo "  make sched-diff N=1000  sched-sim/lottery-sim against the Python originals"

@@ -391,6 +391,20 @@ static int32_t sys_keel_free_frames(struct trap_frame *tf)
 	return (int32_t)frame_free_count();
 }
 
+/* keel_tickets(pid, n): a process's lottery/stride tickets (its share of
+ * the CPU under sched.policy=lottery or stride); n 0 only reads them.
+ * Returns the tickets now, -ESRCH, or -EINVAL for n past the limit. */
+static int32_t sys_keel_tickets(struct trap_frame *tf)
+{
+	struct proc *p = (int32_t)A1 == 0 ? proc_current()
+					  : proc_find((int32_t)A1);
+	if (!p || p->state != PROC_ALIVE)
+		return -ESRCH;
+	if (A2 != 0 && sched_set_tickets(p->task, A2) < 0)
+		return -EINVAL;
+	return (int32_t)sched_tickets(p->task);
+}
+
 static int32_t sys_keel_open_files(struct trap_frame *tf)
 {
 	(void)tf;
@@ -436,4 +450,5 @@ void sys_misc_init(void)
 		    sys_keel_free_frames);
 	syscall_set(SYS_KEEL_OPEN_FILES, "keel_open_files", "",
 		    sys_keel_open_files);
+	syscall_set(SYS_KEEL_TICKETS, "keel_tickets", "dd", sys_keel_tickets);
 }

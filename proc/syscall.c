@@ -9,7 +9,7 @@
 #include "proc/proc.h"
 #include "proc/uaccess.h"
 
-#define NSYSCALLS 1002 /* numbers 0 .. 1001 */
+#define NSYSCALLS 1003 /* numbers 0 .. 1002 */
 
 struct syscall_entry {
 	syscall_fn_t fn;

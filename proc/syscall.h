@@ -13,6 +13,8 @@
  * keel's own calls take numbers far above Linux's (which end below 500):
  *   1000  keel_free_frames()   free physical frames (usertests' baseline)
  *   1001  keel_open_files()    open-file objects in the whole system
+ *   1002  keel_tickets(pid, n) a process's lottery/stride tickets: set
+ *                              them (n > 0) and read them (pid 0: self)
  *
  * Tracing: the boot options `strace=1` (every process) and `strace.pid=N`
  * (pid N only), and the console's `strace` command, print each call with its
@@ -28,6 +30,7 @@
 #define T_SYSCALL	     0x80
 #define SYS_KEEL_FREE_FRAMES 1000
 #define SYS_KEEL_OPEN_FILES  1001
+#define SYS_KEEL_TICKETS     1002
 
 void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */

@@ -18,10 +18,13 @@
 #include "mm/kheap.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
+#include "sched/class.h"
 
 #define FIRST_RUN_NEVER UINT64_MAX
 
 static struct mlfq mlfq;
+/* The policy in force (sched.policy=, class.h): chosen once, at boot. */
+static const struct sched_class *cls = &sched_mlfq_class;
 static struct task main_task, *idle;
 static struct task *current;
 static struct task *all_tasks;
@@ -66,6 +69,12 @@ const struct mlfq_params *sched_params(void)
 	return &mlfq.p;
 }
 
+const char *sched_policy_name(void)
+{
+	const struct policy *p = sched_policy();
+	return p ? policy_name(p->p.kind) : "mlfq";
+}
+
 void sched_get_stats(struct sched_stats *s)
 {
 	bool on = irq_save();
@@ -98,6 +107,11 @@ static void trace_run(uint64_t now, const struct task *t)
 		kprintf("[ time %llu ] IDLE\n", now - 1);
 		return;
 	}
+	if (cls != &sched_mlfq_class) {
+		kprintf("[ time %llu ] Run JOB %d (%s)\n", now - 1, t->id,
+			t->name);
+		return;
+	}
 	kprintf("[ time %llu ] Run JOB %d at PRIORITY %d [ TICKS %u ALLOT %u ] "
 		"(%s)\n",
 		now - 1, t->id, t->ent.level, mlfq_ticks_left(&t->ent) - 1,
@@ -111,17 +125,129 @@ static void reschedule(void)
 	__asm__ volatile("int %0" : : "i"(T_YIELD) : "memory");
 }
 
+/* ---------------------------------------------------- the MLFQ class -- */
+
+static int mlfq_c_attach(struct task *t)
+{
+	mlfq_attach(&mlfq, &t->ent);
+	return 0;
+}
+
+static void mlfq_c_add(struct task *t)
+{
+	mlfq_add(&mlfq, &t->ent);
+}
+
+static void mlfq_c_wake(struct task *t)
+{
+	mlfq_wake(&mlfq, &t->ent);
+}
+
+static void mlfq_c_block(struct task *t)
+{
+	mlfq_block(&mlfq, &t->ent);
+}
+
+/* Rule 4: a yield keeps the quantum and allotment left. */
+static void mlfq_c_yield(struct task *t)
+{
+	if (mlfq_state(&t->ent) == MLFQ_QUEUED)
+		mlfq_yield(&mlfq, &t->ent);
+}
+
+static void mlfq_c_remove(struct task *t)
+{
+	mlfq_remove(&mlfq, &t->ent);
+}
+
+/*
+ * An owner still in its queue ran on ("continues"); one that blocked
+ * during the tick is charged as blocking, which is when -S's refill
+ * applies.
+ */
+static TRAP_CALL void mlfq_c_charge(struct task *t)
+{
+	enum mlfq_after what;
+	t->ticks_at_level[t->ent.level]++;
+	what =
+	    mlfq_state(&t->ent) == MLFQ_QUEUED ? MLFQ_CONTINUES : MLFQ_BLOCKS;
+	if (mlfq_state(&t->ent) != MLFQ_OUTSIDE)
+		mlfq_charge(&mlfq, &t->ent, what);
+}
+
+/* Rules 1 and 2 are mlfq_pick's. */
+static TRAP_CALL struct task *mlfq_c_pick(void)
+{
+	struct mlfq_ent *e = mlfq_pick(&mlfq);
+	return e ? task_of(e) : NULL;
+}
+
+static uint32_t mlfq_c_boost_period(void)
+{
+	return mlfq.p.boost;
+}
+
+static TRAP_CALL void mlfq_c_boost(void)
+{
+	mlfq_boost(&mlfq);
+}
+
+const struct sched_class sched_mlfq_class = {
+    .name = "mlfq",
+    .attach = mlfq_c_attach,
+    .add = mlfq_c_add,
+    .wake = mlfq_c_wake,
+    .block = mlfq_c_block,
+    .yield = mlfq_c_yield,
+    .remove = mlfq_c_remove,
+    .charge = mlfq_c_charge,
+    .pick = mlfq_c_pick,
+    .boost_period = mlfq_c_boost_period,
+    .boost = mlfq_c_boost,
+};
+
+/*
+ * The three calls on the timer's and yield's paths go to the default class
+ * directly, so that the compiler inlines them, and to any other through
+ * the table: two instructions more than a plain call for the MLFQ, where
+ * the table's indirect call and the wrapper's frame cost about a dozen
+ * (yield_roundtrip 400 -> 426).  Linux's pick_next_task takes the same
+ * shortcut for its fair class.
+ */
+static inline struct task *class_pick(void)
+{
+	if (__builtin_expect(cls == &sched_mlfq_class, 1))
+		return mlfq_c_pick();
+	return cls->pick();
+}
+
+static inline void class_charge(struct task *t)
+{
+	if (__builtin_expect(cls == &sched_mlfq_class, 1))
+		mlfq_c_charge(t);
+	else
+		cls->charge(t);
+}
+
+static inline void class_yield(struct task *t)
+{
+	if (__builtin_expect(cls == &sched_mlfq_class, 1))
+		mlfq_c_yield(t);
+	else
+		cls->yield(t);
+}
+
 /* ------------------------------------------------------------ picking -- */
 
-/* Rule 1 and 2 are mlfq_pick's; idle runs only when nothing is ready.
- * While a workload has taken over, its pick for this tick runs. */
+/* The class's pick; idle runs only when nothing is ready.  While a
+ * workload has taken over, its pick for this tick runs. */
 static struct task *pick_next(void)
 {
-	struct mlfq_ent *e;
+	struct task *t;
 	if (takeover)
 		return takeover_next ? takeover_next : idle;
-	e = mlfq_pick(&mlfq);
-	return e ? task_of(e) : idle;
+	t = class_pick();
+	return t ? t : idle;
 }
 
 static void no_user_switch(struct task *prev, struct task *next)
@@ -135,7 +261,10 @@ void sched_set_switch_hook(sched_switch_hook_t hook)
 	user_switch = hook ? hook : no_user_switch;
 }
 
-static struct trap_frame *switch_to(struct task *next, struct trap_frame *tf)
+/* Always inlined into sched_trap_exit, as docs/gdb-walkthrough.md steps
+ * through it (without the attribute GCC may make it a tail call). */
+static inline __attribute__((always_inline)) struct trap_frame *
+switch_to(struct task *next, struct trap_frame *tf)
 {
 	struct task *prev = current;
 	prev->tf = tf;
@@ -195,33 +324,26 @@ static void wake_sleepers(uint64_t now)
 		sleepers = t->sleep_link;
 		t->sleep_link = NULL;
 		t->state = TASK_READY;
-		mlfq_wake(&mlfq, &t->ent);
+		cls->wake(t);
 		trace_event("IO_DONE by", t);
 	}
 }
 
 /*
  * Step 4 for the tick that just ended, charged to its owner (the task
- * picked for it); an idle tick charges nobody.  An owner still in its
- * queue ran on ("continues"); one that blocked during the tick is charged
- * as blocking, which is when -S's refill applies; one that exited is gone
- * (task_exit cleared tick_owner).  A workload job's fate is decided here
- * by the workload runner's hook.
+ * picked for it) by the class in force; an idle tick charges nobody.  One
+ * that exited is gone (task_exit cleared tick_owner).  A workload job's
+ * fate is decided by the workload runner's hook instead.
  */
 static void charge_tick(uint64_t now)
 {
 	struct task *t = tick_owner;
-	enum mlfq_after what;
 	trace_run(now, t);
 	if (!t) {
 		stats.idle_ticks++;
 		return;
 	}
-	t->ticks_at_level[t->ent.level]++;
-	what =
-	    mlfq_state(&t->ent) == MLFQ_QUEUED ? MLFQ_CONTINUES : MLFQ_BLOCKS;
-	if (mlfq_state(&t->ent) != MLFQ_OUTSIDE)
-		mlfq_charge(&mlfq, &t->ent, what);
+	class_charge(t);
 }
 
 /*
@@ -232,7 +354,7 @@ static void charge_tick(uint64_t now)
  */
 static void plan_boost(uint64_t now)
 {
-	uint32_t s = mlfq.p.boost;
+	uint32_t s = cls->boost_period();
 	next_boost = s ? (now / s + 1) * s : UINT64_MAX;
 }
 
@@ -249,12 +371,12 @@ static TRAP_CALL void sched_tick(uint64_t now, struct trap_frame *tf)
 	}
 	charge_tick(now);
 	if (now >= next_boost) { /* mlfq_boost_due, without a division */
-		next_boost += mlfq.p.boost;
-		mlfq_boost(&mlfq); /* rule 5 */
+		next_boost += cls->boost_period();
+		cls->boost(); /* rule 5 */
 		stats.boosts++;
 		if (trace_on)
 			kprintf("[ time %llu ] BOOST ( every %u )\n", now,
-				mlfq.p.boost);
+				cls->boost_period());
 	}
 	wake_sleepers(now);
 	need_resched = true; /* step 3: pick, in sched_trap_exit */
@@ -312,6 +434,7 @@ static void task_init_fields(struct task *t, const char *name)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->first_run = FIRST_RUN_NEVER;
 	t->space = vm_kernel_space();
+	t->tickets = SCHED_TICKETS_DEFAULT;
 	wq_init(&t->exited);
 }
 
@@ -332,7 +455,13 @@ struct task *task_create_stopped(const char *name, int (*entry)(void *),
 	task_init_fields(t, name);
 	build_first_frame(t);
 	task_list_add(t);
-	mlfq_attach(&mlfq, &t->ent);
+	if (cls->attach(t) != 0) {
+		task_list_remove(t);
+		irq_restore(on);
+		kstack_free(t->kstack_slot);
+		kfree(t);
+		return NULL;
+	}
 	irq_restore(on);
 	return t;
 }
@@ -342,7 +471,7 @@ void task_start(struct task *t)
 	bool on = irq_save();
 	t->state = TASK_READY;
 	t->arrival = time_ticks();
-	mlfq_add(&mlfq, &t->ent); /* rule 3: a new task enters at the top */
+	cls->add(t); /* MLFQ rule 3: a new task enters at the top */
 	trace_event("JOB BEGINS by", t);
 	irq_restore(on);
 }
@@ -364,7 +493,7 @@ void task_exit(int status)
 	t->exit_status = status;
 	t->finish = time_ticks();
 	t->state = TASK_ZOMBIE;
-	mlfq_remove(&mlfq, &t->ent);
+	cls->remove(t);
 	if (tick_owner == t)
 		tick_owner = NULL; /* it may be reaped before the tick ends */
 	trace_event("FINISHED", t);
@@ -376,6 +505,7 @@ void task_exit(int status)
 static void task_free(struct task *t)
 {
 	kstack_free(t->kstack_slot);
+	kfree(t->pent); /* the class's entity, if it has one */
 	kfree(t);
 }
 
@@ -397,8 +527,7 @@ int task_wait(struct task *t)
 void task_yield(void)
 {
 	bool on = irq_save();
-	if (mlfq_state(&current->ent) == MLFQ_QUEUED)
-		mlfq_yield(&mlfq, &current->ent); /* keeps its quantum left */
+	class_yield(current);
 	reschedule();
 	irq_restore(on);
 }
@@ -418,7 +547,7 @@ void task_sleep(uint32_t n)
 	if (n > 0 && current != idle) {
 		current->wake_at = time_ticks() + n;
 		current->state = TASK_BLOCKED;
-		mlfq_block(&mlfq, &current->ent);
+		cls->block(current);
 		trace_event("IO_START by", current);
 		sleepers_insert(current);
 		reschedule();
@@ -454,7 +583,7 @@ bool task_interrupt(struct task *t)
 		t->waiter_link = NULL;
 		t->blocked_on = NULL;
 		t->state = TASK_READY;
-		mlfq_wake(&mlfq, &t->ent);
+		cls->wake(t);
 	}
 	irq_restore(on);
 	return woken;
@@ -483,7 +612,7 @@ void wq_block(struct wait_queue *wq)
 		wq->head = t;
 	wq->tail = t;
 	t->state = TASK_BLOCKED;
-	mlfq_block(&mlfq, &t->ent);
+	cls->block(t);
 	trace_event("IO_START by", t);
 	reschedule();
 }
@@ -499,7 +628,7 @@ bool wq_wake_one(struct wait_queue *wq)
 		t->waiter_link = NULL;
 		t->blocked_on = NULL;
 		t->state = TASK_READY;
-		mlfq_wake(&mlfq, &t->ent);
+		cls->wake(t);
 		trace_event("IO_DONE by", t);
 	}
 	irq_restore(on);
@@ -527,7 +656,7 @@ void sched_set_takeover(sched_takeover_t tick)
 void sched_detach(struct task *t)
 {
 	bool on = irq_save();
-	mlfq_remove(&mlfq, &t->ent);
+	cls->remove(t);
 	t->state = TASK_READY;
 	irq_restore(on);
 }
@@ -643,7 +772,8 @@ int sched_set_params(const struct mlfq_params *p)
 	if (mlfq_params_check(p))
 		return -1;
 	on = irq_save();
-	if (ntasks != 2 || mlfq.nattached != 1) { /* main and idle only */
+	if (cls != &sched_mlfq_class || ntasks != 2 ||
+	    mlfq.nattached != 1) { /* main and idle only */
 		irq_restore(on);
 		return -1;
 	}
@@ -664,17 +794,21 @@ void sched_init(void)
 	struct mlfq_params p;
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
+	cls = sched_class_from_cmdline();
 	plan_boost(time_ticks());
 	trace_on = cmdline_bool("sched.trace", false);
 	if (trace_on)
-		kprintf("SCHED levels %d\n", p.levels);
+		kprintf("SCHED levels %d policy %s\n", p.levels,
+			sched_policy_name());
 	task_init_fields(&main_task, "main");
 	main_task.kstack_top = (uint32_t)boot_stack_top;
 	main_task.state = TASK_RUNNING;
 	main_task.first_run = 0;
 	main_task.scheduled = 1;
 	task_list_add(&main_task);
-	mlfq_add(&mlfq, &main_task.ent);
+	if (cls->attach(&main_task) != 0)
+		panic("sched_init: no memory for main's policy entity");
+	cls->add(&main_task);
 	current = tick_owner = &main_task;
 	idle = task_create_stopped("idle", idle_loop, NULL);
 	if (!idle)

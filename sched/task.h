@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "sched/mlfq.h"
+#include "sched/policy.h"
 
 #define TASK_NAME_MAX 24
 
@@ -51,6 +52,7 @@ enum task_state {
 
 struct trap_frame;
 struct vm_space;
+struct sched_pent;
 struct proc;
 struct task;
 
@@ -73,11 +75,14 @@ struct task {
 	int id;
 	char name[TASK_NAME_MAX];
 	enum task_state state;
-	struct trap_frame *tf;	/* saved when it is not running */
-	uint32_t kstack_slot;	/* index in the kernel-stack area */
-	uint32_t kstack_top;	/* TSS.esp0 while it runs */
-	struct vm_space *space; /* address space (kernel threads: kernel's) */
-	struct mlfq_ent ent;	/* level, quantum left, allotment left */
+	struct trap_frame *tf;	 /* saved when it is not running */
+	uint32_t kstack_slot;	 /* index in the kernel-stack area */
+	uint32_t kstack_top;	 /* TSS.esp0 while it runs */
+	struct vm_space *space;	 /* address space (kernel threads: kernel's) */
+	struct mlfq_ent ent;	 /* level, quantum left, allotment left */
+	struct sched_pent *pent; /* under sched.policy= other than mlfq:
+				    the class's, with the task; else NULL */
+	uint32_t tickets;	 /* lottery and stride (sched_set_tickets) */
 
 	int (*entry)(void *);
 	void *arg;
@@ -161,6 +166,15 @@ void sched_get_stats(struct sched_stats *s);
 const struct mlfq *sched_mlfq(void);
 /* The task owning an MLFQ entity. */
 struct task *task_of(const struct mlfq_ent *e);
+/* The name of the policy in force (sched.policy=): "mlfq", "rr", ... */
+const char *sched_policy_name(void);
+/*
+ * Lottery and stride tickets of a kernel thread (a field of its policy
+ * entity; SCHED_TICKETS_DEFAULT at creation): 1 .. POLICY_MAX_TICKETS, or
+ * -1.  Under the MLFQ and the list policies they are kept but unused.
+ */
+int sched_set_tickets(struct task *t, uint32_t tickets);
+uint32_t sched_tickets(const struct task *t);
 
 /*
  * The workload runner (sched/workload_run.c) takes over the timer tick

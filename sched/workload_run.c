@@ -12,7 +12,9 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
+#include "sched/class.h"
 #include "sched/mlfq_run.h"
+#include "sched/policy_run.h"
 #include "sched/task.h"
 #include "sched/workload.h"
 
@@ -23,9 +25,13 @@ struct job_probe {
 	volatile uint32_t seen;
 };
 
-/* The run in progress (one at a time; the timer interrupt reads it). */
+/* The run in progress (one at a time; the timer interrupt reads it):
+ * the MLFQ's (run) or, under sched.policy=, another policy's (prun). */
 static struct {
 	struct mlfq_run run;
+	struct prun prun;
+	struct prun_job *pjobs;
+	bool use_policy;
 	struct task **threads;
 	struct job_probe *probes;
 	struct wait_queue done_wq;
@@ -66,8 +72,34 @@ static int job_thread(void *arg)
 static void reap_finished(void)
 {
 	int j = w.last_pick;
-	if (j >= 0 && w.run.jobs[j].left == 0)
+	bool done = w.use_policy ? j >= 0 && w.pjobs[j].finished
+				 : j >= 0 && w.run.jobs[j].left == 0;
+	if (done)
 		sched_finish(w.threads[j], 0);
+}
+
+static bool run_done(void)
+{
+	return w.use_policy ? prun_done(&w.prun) : mlfq_run_done(&w.run);
+}
+
+/* Step 4 of the tick that ended, then steps 1-3 of the next: a pick. */
+static void run_end_tick(void)
+{
+	if (w.use_policy)
+		prun_end_tick(&w.prun);
+	else
+		mlfq_run_end_tick(&w.run);
+}
+
+static int run_next_pick(void)
+{
+	if (w.use_policy) {
+		prun_begin_tick(&w.prun);
+		return prun_pick(&w.prun);
+	}
+	mlfq_run_begin_tick(&w.run);
+	return mlfq_run_pick(&w.run);
 }
 
 /*
@@ -78,22 +110,21 @@ static void reap_finished(void)
 static struct task *workload_tick(uint64_t now)
 {
 	if (w.started) {
-		mlfq_run_end_tick(&w.run);
+		run_end_tick();
 		reap_finished();
 	} else {
 		w.started = true;
 		w.first_tick = (uint32_t)now;
 	}
-	if (mlfq_run_done(&w.run) || w.stop) {
+	if (run_done() || w.stop) {
 		w.ticks = (uint32_t)now - w.first_tick;
 		w.done = true;
 		sched_set_takeover(NULL);
 		wq_wake_all(&w.done_wq);
 		return NULL;
 	}
-	mlfq_run_begin_tick(&w.run);
-	w.last_pick = mlfq_run_pick(&w.run);
-	return w.last_pick == MLFQ_RUN_IDLE ? NULL : w.threads[w.last_pick];
+	w.last_pick = run_next_pick();
+	return w.last_pick < 0 ? NULL : w.threads[w.last_pick];
 }
 
 static void free_run(size_t made)
@@ -103,6 +134,8 @@ static void free_run(size_t made)
 	kfree(w.threads);
 	kfree(w.probes);
 	kfree(w.run.jobs);
+	kfree(w.pjobs);
+	w.pjobs = NULL;
 	w.threads = NULL;
 	w.probes = NULL;
 }
@@ -130,8 +163,22 @@ static void finish_leftovers(size_t made)
 			sched_finish(w.threads[i], -1);
 }
 
+/* The policy's runner over the parsed jobs (w.use_policy). */
+static const char *prepare_policy(const struct workload_job *jobs, size_t n,
+				  const struct workload_policy *wp)
+{
+	if (wp->tickets && wp->ntickets != n)
+		return "sched.tickets needs one value per job";
+	w.pjobs = kcalloc(n, sizeof(struct prun_job));
+	if (!w.pjobs)
+		return "out of memory for the jobs";
+	return prun_init(&w.prun, &wp->pp, jobs, wp->tickets, n, w.pjobs,
+			 out_line, NULL);
+}
+
 static int prepare(const char *spec, uint32_t io_time,
-		   const struct mlfq_params *p, size_t *n)
+		   const struct mlfq_params *p,
+		   const struct workload_policy *wp, size_t *n)
 {
 	static struct workload_job jobs[WORKLOAD_MAX_JOBS];
 	char err[WORKLOAD_ERR_MAX];
@@ -141,15 +188,20 @@ static int prepare(const char *spec, uint32_t io_time,
 		kprintf("workload: %s\n", err);
 		return -1;
 	}
-	w.run.jobs = kcalloc(*n, sizeof(struct mlfq_job));
+	w.use_policy = wp != NULL;
+	if (!w.use_policy)
+		w.run.jobs = kcalloc(*n, sizeof(struct mlfq_job));
 	w.threads = kcalloc(*n, sizeof(struct task *));
 	w.probes = kcalloc(*n, sizeof(struct job_probe));
-	if (!w.run.jobs || !w.threads || !w.probes) {
+	if ((!w.use_policy && !w.run.jobs) || !w.threads || !w.probes) {
 		kprintf("workload: out of memory for %u jobs\n", (unsigned)*n);
 		return -1;
 	}
-	bad = mlfq_run_init(&w.run, p, io_time, jobs, *n, w.run.jobs, out_line,
-			    NULL);
+	if (wp)
+		bad = prepare_policy(jobs, *n, wp);
+	else
+		bad = mlfq_run_init(&w.run, p, io_time, jobs, *n, w.run.jobs,
+				    out_line, NULL);
 	if (bad) {
 		kprintf("workload: %s\n", bad);
 		return -1;
@@ -157,13 +209,36 @@ static int prepare(const char *spec, uint32_t io_time,
 	return 0;
 }
 
+/* The ticks job i's thread should have seen: its run time, or under
+ * lottery.py's accounting its whole turns. */
+static uint32_t ticks_due(size_t i)
+{
+	return w.use_policy ? w.pjobs[i].ticks : w.run.jobs[i].run;
+}
+
 int workload_run(const char *spec, uint32_t io_time,
 		 const struct mlfq_params *p, struct workload_report *rep)
 {
+	const struct policy *kp = sched_policy();
+	struct workload_policy wp;
+	if (!kp)
+		return workload_run_with(spec, io_time, p, NULL, rep);
+	wp = (struct workload_policy){.pp = kp->p};
+	wp.pp.draw = NULL;
+	wp.pp.draw_ctx = NULL;
+	return workload_run_with(spec, io_time, p, &wp, rep);
+}
+
+int workload_run_with(const char *spec, uint32_t io_time,
+		      const struct mlfq_params *p,
+		      const struct workload_policy *wp,
+		      struct workload_report *rep)
+{
 	size_t n = 0, made = 0;
 	w.run.jobs = NULL;
+	w.pjobs = NULL;
 	w.stop = false; /* from here on a workload_stop() counts */
-	if (prepare(spec, io_time, p, &n) != 0) {
+	if (prepare(spec, io_time, p, wp, &n) != 0) {
 		free_run(0);
 		return -1;
 	}
@@ -174,7 +249,10 @@ int workload_run(const char *spec, uint32_t io_time,
 		free_run(made);
 		return -1;
 	}
-	mlfq_run_header(&w.run, true);
+	if (w.use_policy)
+		prun_header(&w.prun);
+	else
+		mlfq_run_header(&w.run, true);
 	w.started = w.done = false;
 	w.last_pick = MLFQ_RUN_IDLE;
 	wq_init(&w.done_wq);
@@ -186,16 +264,18 @@ int workload_run(const char *spec, uint32_t io_time,
 	rep->jobs = (uint32_t)n;
 	rep->ticks = w.ticks;
 	rep->threads_agree = 0;
-	rep->stopped = w.stop && !mlfq_run_done(&w.run);
+	rep->stopped = w.stop && !run_done();
 	if (rep->stopped) {
 		/* The jobs left half done: end their threads, then reap all. */
 		kprintf("workload: stopped after %u ticks\n", w.ticks);
 		finish_leftovers(made);
 	} else {
-		mlfq_run_stats(&w.run);
+		if (w.use_policy)
+			prun_stats(&w.prun);
+		else
+			mlfq_run_stats(&w.run);
 		for (size_t i = 0; i < n; i++)
-			rep->threads_agree +=
-			    w.probes[i].seen == w.run.jobs[i].run;
+			rep->threads_agree += w.probes[i].seen == ticks_due(i);
 	}
 	free_run(made);
 	return 0;
@@ -250,15 +330,28 @@ static void ostep_params(struct mlfq_params *p)
 
 void workload_run_from_cmdline(void)
 {
+	static uint32_t tickets[WORKLOAD_MAX_JOBS];
 	struct mlfq_params p;
 	struct workload_report rep;
+	struct workload_policy wp;
+	const struct policy *kp = sched_policy();
 	const char *spec = cmdline_str("sched.workload");
 	uint32_t io = cmdline_uint("sched.io", WORKLOAD_IO_DEFAULT, 0,
 				   WORKLOAD_MAX_VALUE);
+	int nt = cmdline_uint_list("sched.tickets", tickets, WORKLOAD_MAX_JOBS,
+				   1, POLICY_MAX_TICKETS);
 	if (!spec)
 		return;
 	ostep_params(&p);
-	if (workload_run(spec, io, &p, &rep) == 0)
+	if (kp) {
+		wp = (struct workload_policy){
+		    .pp = kp->p,
+		    .tickets = nt > 0 ? tickets : NULL,
+		    .ntickets = nt > 0 ? (size_t)nt : 0};
+		wp.pp.draw = NULL;
+		wp.pp.draw_ctx = NULL;
+	}
+	if (workload_run_with(spec, io, &p, kp ? &wp : NULL, &rep) == 0)
 		kprintf("# workload: %u jobs in %u ticks; %u of %u job threads "
 			"ran exactly their run time\n",
 			rep.jobs, rep.ticks, rep.threads_agree, rep.jobs);

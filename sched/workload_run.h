@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "sched/mlfq.h"
+#include "sched/policy.h"
 
 #define WORKLOAD_MAX_JOBS   64
 #define WORKLOAD_IO_DEFAULT 5 /* mlfq.py's -i default */
@@ -45,10 +46,32 @@ struct workload_report {
 /*
  * Run spec to completion (the caller blocks meanwhile); returns 0, or -1
  * after printing why the spec or the parameters were refused.  Must be
- * called by a thread while no other kernel thread is runnable.
+ * called by a thread while no other kernel thread is runnable.  Under the
+ * policy in force (sched.policy=): the MLFQ with p, or another policy with
+ * its own parameters and 100 tickets a job.
  */
 int workload_run(const char *spec, uint32_t io_time,
 		 const struct mlfq_params *p, struct workload_report *rep);
+
+/*
+ * Another policy than the MLFQ for a workload (sched/policy_run.h): its
+ * parameters (kind, quantum, seed) and the tickets of each job (NULL:
+ * 100 each; else one per job).  Such a workload prints the output of the
+ * policy's simulator: scheduler.py's for fifo, sjf and rr, lottery.py's
+ * for lottery (every job arriving at 0), tools/policy-run's otherwise.
+ * Its jobs do no I/O.
+ */
+struct workload_policy {
+	struct policy_params pp;
+	const uint32_t *tickets;
+	size_t ntickets;
+};
+
+/* workload_run under the MLFQ (wp NULL) or under wp's policy. */
+int workload_run_with(const char *spec, uint32_t io_time,
+		      const struct mlfq_params *p,
+		      const struct workload_policy *wp,
+		      struct workload_report *rep);
 
 /*
  * Ends the running workload at the next timer tick (safe from an interrupt
@@ -57,7 +80,9 @@ int workload_run(const char *spec, uint32_t io_time,
  */
 void workload_stop(void);
 
-/* The sched.workload= option, if given: run it with the mlfq.* options. */
+/* The sched.workload= option, if given: run it under the policy in force
+ * (sched.policy=; sched.tickets= gives lottery and stride tickets per job),
+ * with the mlfq.* options under the MLFQ. */
 void workload_run_from_cmdline(void);
 
 #endif

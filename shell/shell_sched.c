@@ -8,6 +8,7 @@
  */
 #include "arch/x86.h"
 #include "lib/string.h"
+#include "sched/class.h"
 #include "sched/task.h"
 #include "sched/workload.h"
 #include "sched/workload_run.h"
@@ -36,6 +37,7 @@ struct ps_row {
 	bool running_now;
 	uint32_t scheduled, preempted;
 	uint32_t ticks[MLFQ_MAX_LEVELS];
+	struct policy_ent pent; /* under another policy than the MLFQ */
 };
 
 struct ps_snap {
@@ -58,6 +60,8 @@ static void ps_take(struct task *t, void *ctx)
 	r->scheduled = t->scheduled;
 	r->preempted = t->preempted;
 	memcpy(r->ticks, t->ticks_at_level, sizeof(r->ticks));
+	r->pent = t->pent ? t->pent->e : (struct policy_ent){0};
+	r->pent.tickets = t->tickets;
 	s->n++;
 }
 
@@ -73,6 +77,50 @@ static void ps_print(const struct ps_row *r, int levels)
 	for (int l = levels - 1; l >= 0; l--)
 		shell_printf(" %d:%u", l, r->ticks[l]);
 	shell_printf("\n");
+}
+
+/*
+ * Under another policy, what that policy decides by: SJF and STCF the work
+ * left (a kernel thread's is unknown: SCHED_LENGTH_UNKNOWN counted down),
+ * RR and lottery the ticks left of the turn, lottery and stride the
+ * tickets, stride its stride and pass value.  "-": not in the policy now
+ * (blocked, new, or idle).
+ */
+static void ps_print_policy(const struct ps_row *r, enum policy_kind kind)
+{
+	const struct policy_ent *e = &r->pent;
+	shell_printf("%c%3d %-12s %-8s %9u %9u  ", r->running_now ? '*' : ' ',
+		     r->id, r->name, task_state_name(r->state), r->scheduled,
+		     r->preempted);
+	if (kind == POLICY_SJF || kind == POLICY_STCF)
+		shell_printf("left %llu", (unsigned long long)e->length);
+	if (kind == POLICY_LOTTERY || kind == POLICY_STRIDE)
+		shell_printf("tickets %u", e->tickets);
+	if (kind == POLICY_STRIDE)
+		shell_printf(" stride %u pass %llu", policy_stride(e),
+			     (unsigned long long)policy_pass(e));
+	if (policy_state(e) != POLICY_QUEUED)
+		shell_printf("%s-", kind == POLICY_FIFO ? "" : "  ");
+	else if (kind == POLICY_RR || kind == POLICY_LOTTERY)
+		shell_printf("%sturn left %u", kind == POLICY_RR ? "" : "  ",
+			     e->ticks_left);
+	else if (kind == POLICY_FIFO)
+		shell_printf("queued");
+	shell_printf("\n");
+}
+
+static void ps_print_policies(const struct ps_snap *s, const struct policy *p)
+{
+	enum policy_kind kind = p->p.kind;
+	shell_printf("%d tasks ('*': running now); policy %s", s->total,
+		     policy_name(kind));
+	if (kind == POLICY_RR || kind == POLICY_LOTTERY ||
+	    kind == POLICY_STRIDE)
+		shell_printf(", quantum %u ticks", p->p.quantum);
+	shell_printf("\n  id name         state     switched preempted  "
+		     "what the policy decides by\n");
+	for (int i = 0; i < s->n; i++)
+		ps_print_policy(&s->rows[i], kind);
 }
 
 /* The task list is newest first; ps shows pid order (insertion sort:
@@ -98,6 +146,12 @@ int shell_cmd_ps(int argc, char **argv)
 	snap.levels = sched_params()->levels;
 	task_for_each(ps_take, &snap); /* with interrupts off */
 	ps_sort(&snap);
+	if (sched_policy()) {
+		ps_print_policies(&snap, sched_policy());
+		if (snap.total > snap.n)
+			shell_printf("... and %d more\n", snap.total - snap.n);
+		return SHELL_OK;
+	}
 	shell_printf("%d tasks ('*': running now)\n", snap.total);
 	shell_printf("  id name         state    level switched preempted  "
 		     "ticks at each level (top first)\n");

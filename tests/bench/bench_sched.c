@@ -1,7 +1,14 @@
 /*
  * Scheduler benchmarks, in guest instructions: a timer tick that switches
  * nothing, a preemptive switch between two threads, a yield round trip,
- * and picking the next task with 2 and with 1,000 ready.
+ * and picking the next task with 2 and with 1,000 ready, by the MLFQ
+ * (pick_2, pick_1000, and the same as pick_mlfq_*) and by every policy of
+ * sched/policy.h (pick_fifo_2 ... pick_stride_1000).
+ *
+ * The first three run under the policy the kernel booted with
+ * (sched.policy=; tools/bench boots once per policy); a policy that never
+ * preempts an equal thread (fifo, sjf, and stcf, where the runner's work
+ * left only shrinks) cannot show switch_preempt, which is then skipped.
  */
 #include <stddef.h>
 
@@ -9,7 +16,10 @@
 #include "init/bench.h"
 #include "kernel/console.h"
 #include "kernel/time.h"
+#include "lib/fmt.h"
+#include "sched/class.h"
 #include "sched/mlfq.h"
+#include "sched/policy.h"
 #include "sched/task.h"
 
 #define SAMPLES 64
@@ -88,9 +98,22 @@ static void one_tick_quanta(struct mlfq_params *saved)
 	sched_set_params(&p);
 }
 
+/* Under fifo, sjf or stcf two equal threads never preempt each other. */
+static bool never_preempts(void)
+{
+	const struct policy *p = sched_policy();
+	return p && (p->p.kind == POLICY_FIFO || p->p.kind == POLICY_SJF ||
+		     p->p.kind == POLICY_STCF);
+}
+
 BENCH(switch_preempt)
 {
 	struct mlfq_params saved;
+	if (never_preempts()) {
+		kprintf("bench: switch_preempt: %s never preempts; skipped\n",
+			sched_policy_name());
+		return;
+	}
 	one_tick_quanta(&saved);
 	stop = false;
 	samples = last_id = 0;
@@ -171,8 +194,47 @@ static uint64_t pick_cost(int n)
 	return cost;
 }
 
+/*
+ * A policy's own pick (ops->pick: the choice itself, not policy_pick's
+ * answer cached for the rest of the turn) with n entities queued, of
+ * lengths and tickets that differ.  Lottery draws from its own generator.
+ */
+static uint64_t policy_pick_cost(enum policy_kind kind, int n)
+{
+	static struct policy p;
+	static struct policy_ent pe[1000];
+	struct policy_params pp = {.kind = kind, .quantum = 1, .seed = 1};
+	volatile uintptr_t sink = 0;
+	policy_init(&p, &pp);
+	for (int i = 0; i < n; i++) {
+		pe[i] =
+		    (struct policy_ent){.length = (uint64_t)(i * 7 % 1000) + 1,
+					.tickets = (uint32_t)(i % 50) + 1};
+		policy_enqueue(&p, &pe[i]);
+	}
+	uint64_t t0 = rdtsc();
+	for (int i = 0; i < PICKS; i++)
+		sink += (uintptr_t)p.ops->pick(&p);
+	uint64_t cost = (rdtsc() - t0) / PICKS;
+	for (int i = 0; i < n; i++)
+		policy_dequeue(&p, &pe[i]);
+	(void)sink;
+	return cost;
+}
+
 BENCH(pick)
 {
-	bench_report("pick_2", pick_cost(2));
-	bench_report("pick_1000", pick_cost(1000));
+	static char name[32];
+	uint64_t two = pick_cost(2), thousand = pick_cost(1000);
+	bench_report("pick_2", two);
+	bench_report("pick_1000", thousand);
+	bench_report("pick_mlfq_2", two);
+	bench_report("pick_mlfq_1000", thousand);
+	for (int k = 0; k < POLICY_NKINDS; k++) {
+		const char *pn = policy_name((enum policy_kind)k);
+		fmt_snprintf(name, sizeof(name), "pick_%s_2", pn);
+		bench_report(name, policy_pick_cost((enum policy_kind)k, 2));
+		fmt_snprintf(name, sizeof(name), "pick_%s_1000", pn);
+		bench_report(name, policy_pick_cost((enum policy_kind)k, 1000));
+	}
 }

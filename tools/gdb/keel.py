@@ -474,7 +474,12 @@ keel-trapframe decodes; the running task's registers are in the CPU instead).
 '*' marks the current task; the idle task never joins the MLFQ queues.
 Then the processes (proc/proc.c's all_procs), if any: pid, parent, state,
 name, user pages mapped and how many of them sit on a frame shared
-copy-on-write (mm/pageref.h's counts), areas, and system calls made."""
+copy-on-write (mm/pageref.h's counts), areas, and system calls made.
+Under another policy (sched.policy=, sched/class.h) the MLFQ columns give
+way to what that policy decides by, from the task's tickets and policy entity (pent):
+work left (sjf, stcf), ticks left of the turn (rr, lottery), tickets
+(lottery, stride), stride and pass value (stride); '-' when the task is not
+in the policy's queue."""
 
     def __init__(self):
         super().__init__("keel-ps")
@@ -486,11 +491,16 @@ copy-on-write (mm/pageref.h's counts), areas, and system calls made."""
         first = int(kvar("task.c", "all_tasks"))
         if not first:
             raise KeelError("no tasks yet: sched_init has not run")
+        tasks = [gdb.Value(a).cast(ttype) for a in walk_list(
+            first, lambda a: int(gdb.Value(a).cast(ttype)["all_link"]))]
+        kind = self.policy_kind()
+        if kind is not None:
+            self.run_policy(kind, tasks, cur, idle, ttype)
+            self.processes()
+            return
         print("  %4s %-16s %-8s %3s %7s %5s %6s %7s  %s" % (
             "id", "name", "state", "lvl", "quantum", "allot", "sched",
             "preempt", "trap frame"))
-        tasks = [gdb.Value(a).cast(ttype) for a in walk_list(
-            first, lambda a: int(gdb.Value(a).cast(ttype)["all_link"]))]
         for t in sorted(tasks, key=lambda t: int(t["id"])):
             print(self.row(t.dereference(), int(t) == cur, int(t) == idle))
         print("current: %s; %d tasks; switches %d" % (
@@ -518,6 +528,55 @@ copy-on-write (mm/pageref.h's counts), areas, and system calls made."""
                 int(p["pid"]), int(p["parent"]["pid"]) if parent else 0,
                 cstring(p["name"]), "zombie" if zombie else "alive",
                 pages, shared, int(p["nvma"]), int(p["syscalls"])))
+
+    @staticmethod
+    def policy_kind():
+        """None under the MLFQ, else 'fifo', 'rr', ... (class_policy.c's kpol)."""
+        cls = int(kvar("task.c", "cls"))
+        if cls == int(kvar("task.c", "sched_mlfq_class").address):
+            return None
+        kind = kvar("class_policy.c", "kpol")["p"]["kind"]
+        return enum_name("enum policy_kind", kind, "POLICY_")
+
+    def run_policy(self, kind, tasks, cur, idle, ttype):
+        pol = kvar("class_policy.c", "kpol")
+        print("policy %s, quantum %d ticks, %d queued" % (
+            kind, int(pol["p"]["quantum"]), int(pol["nqueued"])))
+        print("  %4s %-16s %-8s %6s %7s  %s" % (
+            "id", "name", "state", "sched", "preempt", "policy"))
+        for t in sorted(tasks, key=lambda t: int(t["id"])):
+            print(self.policy_row(kind, t.dereference(), int(t) == cur))
+        print("current: %s; %d tasks; switches %d" % (
+            self.describe(cur, ttype), int(kvar("task.c", "ntasks")),
+            int(kvar("task.c", "stats")["switches"])))
+
+    @staticmethod
+    def policy_row(kind, t, is_current):
+        cols = []
+        tix = int(t["tickets"])
+        if int(t["pent"]) == 0:  # not known to the policy
+            length = passv = 0
+            queued = False
+        else:
+            e = t["pent"].dereference()["e"]
+            length, passv = int(e["length"]), int(e["pass"])
+            queued = enum_name("enum policy_state", e["state"], "POLICY_") == "queued"
+        if kind in ("sjf", "stcf"):
+            cols.append("left %d" % length)
+        if kind in ("lottery", "stride"):
+            cols.append("tickets %d" % tix)
+        if kind == "stride":
+            cols.append("stride %d pass %d" % ((1 << 20) // tix if tix else 0, passv))
+        if not queued:
+            cols.append("-")
+        elif kind in ("rr", "lottery"):
+            cols.append("turn left %d" % int(e["ticks_left"]))
+        elif kind == "fifo":
+            cols.append("queued")
+        return "%s %4d %-16s %-8s %6d %7d  %s" % (
+            "*" if is_current else " ", int(t["id"]), cstring(t["name"]),
+            enum_name("enum task_state", t["state"], "TASK_"),
+            int(t["scheduled"]), int(t["preempted"]), " ".join(cols))
 
     @staticmethod
     def describe(addr, ttype):
