@@ -125,28 +125,28 @@ enum vmp_kind {
 #define VMP_R 1u /* referenced (accessed) since last cleared */
 #define VMP_M 2u /* modified (dirty): eviction needs a write-back */
 
-#define VMP_OK	    0
-#define VMP_EEMPTY  (-1) /* no resident page to pick */
-#define VMP_EINVAL  (-2) /* bad parameters */
-#define VMP_EFULL   (-3) /* insert without room */
+#define VMP_OK	   0
+#define VMP_EEMPTY (-1) /* no resident page to pick */
+#define VMP_EINVAL (-2) /* bad parameters */
+#define VMP_EFULL  (-3) /* insert without room */
 
 #define VMP_AGING_BITS_DEFAULT 8u  /* eight ticks of history (MOS fig. 3-17) */
 #define VMP_TAU_DEFAULT	       10u /* working-set window, in virtual time */
 
 struct vmp_frame {
 	vmp_page_t page;
-	uint32_t bits;	/* VMP_R | VMP_M */
-	int64_t ref;	/* clock: OSTEP's ref[page]; aging: the counter */
-	uint64_t last;	/* working set, wsclock: virtual time of last use */
+	uint32_t bits; /* VMP_R | VMP_M */
+	int64_t ref;   /* clock: OSTEP's ref[page]; aging: the counter */
+	uint64_t last; /* working set, wsclock: virtual time of last use */
 };
 
 struct vmp_params {
 	enum vmp_kind kind;
-	uint32_t capacity;	 /* frames: the most pages resident at once */
-	int64_t clockbits;	 /* clock: the counter's ceiling (OSTEP -b) */
-	uint32_t aging_bits;	 /* aging: counter width, 1..32 */
-	uint64_t tau;		 /* working set, wsclock: the window */
-	struct pyrandom *rng;	 /* rand, clock (required); nru (optional) */
+	uint32_t capacity;	  /* frames: the most pages resident at once */
+	int64_t clockbits;	  /* clock: the counter's ceiling (OSTEP -b) */
+	uint32_t aging_bits;	  /* aging: counter width, 1..32 */
+	uint64_t tau;		  /* working set, wsclock: the window */
+	struct pyrandom *rng;	  /* rand, clock (required); nru (optional) */
 	const vmp_page_t *future; /* opt, unopt: the whole reference string */
 	size_t future_len;
 	/* wsclock: start writing a dirty page back (may be NULL). */
@@ -158,10 +158,10 @@ struct vmp {
 	struct vmp_params p;
 	struct vmp_frame *frames; /* [0, count): resident, in policy order */
 	uint32_t count;
-	uint32_t hand;	   /* clock-hand, wsclock: the next frame examined */
-	uint64_t now;	   /* see vmp_set_now */
-	uint64_t scans;	   /* frames examined by pick (for benchmarks) */
-	uint64_t writes;   /* wsclock: write-backs scheduled */
+	uint32_t hand;	 /* clock-hand, wsclock: the next frame examined */
+	uint64_t now;	 /* see vmp_set_now */
+	uint64_t scans;	 /* frames examined by pick (for benchmarks) */
+	uint64_t writes; /* wsclock: write-backs scheduled */
 };
 
 /* "fifo", "second-chance", ... (the names of vm.policy=); NULL if none. */

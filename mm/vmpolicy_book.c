@@ -87,8 +87,8 @@ static int pick_aging(struct vmp *v)
 
 	for (uint32_t i = 0; i < v->count; i++) {
 		const struct vmp_frame *f = &v->frames[i];
-		uint64_t key = (uint64_t)(f->bits & VMP_R) << 32 |
-			       (uint32_t)f->ref;
+		uint64_t key =
+		    (uint64_t)(f->bits & VMP_R) << 32 | (uint32_t)f->ref;
 		v->scans++;
 		if (key < best) {
 			best = key;
@@ -208,9 +208,9 @@ void vmp_tick_book(struct vmp *v)
 		bool r = f->bits & VMP_R;
 
 		if (v->p.kind == VMP_AGING)
-			f->ref = (int64_t)((uint32_t)f->ref >> 1 |
-					   (r ? 1u << (v->p.aging_bits - 1)
-					      : 0u));
+			f->ref =
+			    (int64_t)((uint32_t)f->ref >> 1 |
+				      (r ? 1u << (v->p.aging_bits - 1) : 0u));
 		else if (v->p.kind == VMP_WORKING_SET && r)
 			f->last = v->now;
 		if (v->p.kind == VMP_NRU || v->p.kind == VMP_AGING ||

@@ -46,7 +46,7 @@
 
 int paging_sim(int argc, char **argv, FILE *out, FILE *err);
 
-#define EXIT_PY_RAISE 1	 /* Python's status after a traceback */
+#define EXIT_PY_RAISE 1	   /* Python's status after a traceback */
 #define PY_MAX_DIGITS 4300 /* sys.get_int_max_str_digits() */
 #define NO_PAGE	      UINT32_MAX
 
@@ -83,8 +83,8 @@ static const char help[] =
 /* A Python int, exactly: its decimal form ("0", "-17", no leading 0s). */
 struct pyint {
 	char *dec;
-	int64_t v;    /* the value, if fits */
-	bool fits;    /* in an int64 */
+	int64_t v; /* the value, if fits */
+	bool fits; /* in an int64 */
 };
 
 /* One entry of the script's addrList. */
@@ -313,8 +313,9 @@ static int read_file(struct sim *s, const char *path, char **buf)
 	*buf = b;
 	if (!f) {
 		int e = errno;
-		fprintf(s->err, "paging-sim: paging-policy.py stops here: %s: "
-				"[Errno %d] %s: ",
+		fprintf(s->err,
+			"paging-sim: paging-policy.py stops here: %s: "
+			"[Errno %d] %s: ",
 			e == ENOENT   ? "FileNotFoundError"
 			: e == EISDIR ? "IsADirectoryError"
 			: e == EACCES ? "PermissionError"
@@ -344,7 +345,7 @@ static int read_file(struct sim *s, const char *path, char **buf)
 		lines++;
 	}
 	free(b);
-	*buf = b = line;
+	*buf = line;
 	cap = 0;
 	for (size_t i = 0; i < lines; i++) {
 		add_addr(s, &cap, line);
@@ -391,7 +392,7 @@ static int by_dec(const void *a, const void *b)
 /* Pages numbered by value: equal ints, equal ids (decimal forms agree). */
 static void number_pages(struct sim *s)
 {
-	struct addr **v = malloc((s->n + 1) * sizeof *v);
+	struct addr **v = malloc((s->n + 1) * sizeof(struct addr *));
 	size_t k = 0;
 
 	s->names = malloc((s->n + 1) * sizeof *s->names);
@@ -402,7 +403,7 @@ static void number_pages(struct sim *s)
 		if (!s->addrs[i].bad)
 			v[k++] = &s->addrs[i];
 	}
-	qsort(v, k, sizeof *v, by_dec);
+	qsort(v, k, sizeof(struct addr *), by_dec);
 	for (size_t i = 0; i < k; i++) {
 		if (i == 0 || strcmp(v[i]->val.dec, v[i - 1]->val.dec) != 0)
 			s->names[s->nnames++] = v[i]->val.dec;
@@ -435,7 +436,7 @@ static void print_memory(struct sim *s, const struct vmp *v)
 
 	for (uint32_t i = 0; i < v->count; i++)
 		len += strlen(s->names[v->frames[i].page]) + 2;
-	b = o = malloc(len + 1);
+	b = o = calloc(len + 1, 1);
 	if (!b)
 		abort();
 	*o++ = '[';
@@ -506,9 +507,10 @@ static int solve(struct sim *s, const char *policy, const struct pyint *cache,
 	struct vmp_frame *frames = calloc(s->n + 1, sizeof *frames);
 	vmp_page_t *future = calloc(s->n + 1, sizeof *future);
 	/* count == cachesize: never true for a negative or huge -C. */
-	uint32_t cap = cache->fits && cache->v >= 0 && (uint64_t)cache->v <= s->n
-			   ? (uint32_t)cache->v
-			   : (uint32_t)s->n + 1;
+	uint32_t cap =
+	    cache->fits && cache->v >= 0 && (uint64_t)cache->v <= s->n
+		? (uint32_t)cache->v
+		: (uint32_t)s->n + 1;
 
 	if (!frames || !future)
 		abort();
@@ -625,8 +627,9 @@ static int run(struct sim *s, const struct flags *f, char **bufs)
 	int rc;
 
 	/* The script's order: numaddrs, cachesize, seed, maxpage. */
-	if (flag_int(s, f->numaddrs, &num) || flag_int(s, f->cachesize, &cache) ||
-	    flag_int(s, f->seed, &seed) || flag_int(s, f->maxpage, &maxpage))
+	if (flag_int(s, f->numaddrs, &num) ||
+	    flag_int(s, f->cachesize, &cache) || flag_int(s, f->seed, &seed) ||
+	    flag_int(s, f->maxpage, &maxpage))
 		goto out;
 	seed_rng(&s->rng, &seed);
 	if (f->addressfile[0]) {

@@ -40,7 +40,8 @@ static int golden_args(const char *name, char **argv)
 		char *p = text;
 		while (p < text + len && argc < MAXARGS - 1) {
 			char *nl = memchr(p, '\n', (size_t)(text + len - p));
-			size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+			size_t n =
+			    nl ? (size_t)(nl - p) : (size_t)(text + len - p);
 			argv[argc++] = strndup(p, n);
 			p += n + 1;
 		}
@@ -70,7 +71,7 @@ static int golden_status(const char *name)
 		 name);
 	text = sim_read_file(path, &len);
 	if (text) {
-		st = atoi(text);
+		st = (int)strtol(text, NULL, 10);
 		free(text);
 	}
 	return st;
@@ -87,6 +88,8 @@ static int check_golden(const char *name)
 	golden = sim_read_file(name, &glen);
 	if (!golden) {
 		ktest_diag("%s: cannot read", name);
+		for (int i = 0; i < argc; i++)
+			free(argv[i]);
 		return 0;
 	}
 	sim_capture(paging_sim, argc, argv, &r);
@@ -153,7 +156,7 @@ static void expect_usage_error(const char *const *args)
 KTEST(paging_host, bad_command_lines)
 {
 	static const char *const cases[][4] = {
-	    {"-x", NULL},	   {"-b", NULL},       {"-b", "two", NULL},
+	    {"-x", NULL},	   {"-b", NULL},	{"-b", "two", NULL},
 	    {"-b", "09", NULL},	   {"--address", NULL}, {"--clock=1.5", NULL},
 	    {"--compute=1", NULL}, {"-C", NULL},	{"--bogus", NULL},
 	};

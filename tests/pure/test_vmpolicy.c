@@ -328,7 +328,7 @@ KTEST(vmpolicy, second_chance_moves_referenced_pages_to_the_tail)
 	vm.frames[1].bits &= ~VMP_R; /* page 2 not used since loading */
 	KEXPECT_EQ(ref(4, VMP_R, &hit), 2);
 	KEXPECT_TRUE(resident_are(after, 3));
-	KEXPECT_EQ(vm.frames[1].bits & VMP_R, 0u); /* page 1's chance used */
+	KEXPECT_EQ(vm.frames[1].bits & VMP_R, 0u);    /* page 1's chance used */
 	KEXPECT_EQ(vm.frames[0].bits & VMP_R, VMP_R); /* page 3 not reached */
 }
 
@@ -341,7 +341,7 @@ KTEST(vmpolicy, nru_prefers_the_lowest_class)
 	ref(1, VMP_R | VMP_M, &hit);
 	ref(2, VMP_R, &hit);
 	ref(3, VMP_R, &hit);
-	vmp_tick(&vm); /* every R cleared: classes 1, 0, 0 */
+	vmp_tick(&vm);	     /* every R cleared: classes 1, 0, 0 */
 	ref(2, VMP_R, &hit); /* class 2 */
 	vm.p.rng = NULL;     /* the first of the class, deterministically */
 	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 3);
@@ -424,7 +424,7 @@ KTEST(vmpolicy, wsclock_writes_back_dirty_pages)
 	/* First turn: R cleared and stamped at 1; nothing old: any clean. */
 	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 2);
 	KEXPECT_EQ(writes_seen, 0);
-	KEXPECT_EQ(vm.hand, 1); /* the hand stays on the victim */
+	KEXPECT_EQ(vm.hand, 1);	    /* the hand stays on the victim */
 	vm.frames[1].bits |= VMP_R; /* page 2 used again */
 	vmp_set_now(&vm, 10);
 	/* Page 2 R: cleared, stamped; pages 3 and 1 old and dirty: writes
