@@ -8,7 +8,9 @@
  *    line on stderr (tests/golden/paging/README.md).  Both run inside that
  *    directory, where -f finds its files;
  *  - bad command lines give status 2, one line on stderr, no stdout;
- *  - -h prints the help and exits 0.
+ *  - -h prints the help and exits 0;
+ *  - tools/paging-run: Belady's anomaly over a range of frames, every
+ *    policy's name accepted, write-backs counted, bad flags refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +18,11 @@
 #include <unistd.h>
 
 #include "kernel/ktest.h"
+#include "mm/vmpolicy.h"
 #include "tests/host/sim_capture.h"
 
 int paging_sim(int argc, char **argv, FILE *out, FILE *err);
+int paging_run(int argc, char **argv, FILE *out, FILE *err);
 
 #ifndef KEEL_SRCDIR
 #define KEEL_SRCDIR "."
@@ -181,4 +185,85 @@ KTEST(paging_host, help_and_python_exceptions)
 			     "IndexError: pop from empty list\n");
 	KEXPECT_TRUE(strstr(r.out, "Solving...\n\n") != NULL);
 	sim_result_free(&r);
+}
+
+#define BELADY "1,2,3,4,1,2,5,1,2,3,4,5"
+
+/* FIFO: 12, 12, 9, 10, 5 faults with 1..5 frames; LRU never rises. */
+KTEST(paging_host, paging_run_shows_beladys_anomaly)
+{
+	char *a1[] = {"paging-run", "-p", "fifo", "-F",
+		      "1-5",	    "-a", BELADY, NULL};
+	char *a2[] = {"paging-run", "-p", "lru",  "-F",
+		      "1-5",	    "-a", BELADY, NULL};
+	struct sim_result r;
+
+	sim_capture(paging_run, 7, a1, &r);
+	KEXPECT_EQ(r.rc, 0);
+	KEXPECT_STREQ(r.out,
+		      "fifo frames 1 refs 12 hits 0 faults 12 writebacks 0\n"
+		      "fifo frames 2 refs 12 hits 0 faults 12 writebacks 0\n"
+		      "fifo frames 3 refs 12 hits 3 faults 9 writebacks 0\n"
+		      "fifo frames 4 refs 12 hits 2 faults 10 writebacks 0\n"
+		      "fifo frames 5 refs 12 hits 7 faults 5 writebacks 0\n");
+	sim_result_free(&r);
+	sim_capture(paging_run, 7, a2, &r);
+	KEXPECT_TRUE(strstr(r.out, "frames 3 refs 12 hits 2 faults 10") &&
+		     strstr(r.out, "frames 4 refs 12 hits 4 faults 8"));
+	sim_result_free(&r);
+}
+
+KTEST(paging_host, paging_run_every_policy_and_writebacks)
+{
+	char *argv[] = {"paging-run",
+			"-p",
+			NULL,
+			"-t",
+			"2",
+			"-T",
+			"3",
+			"-C",
+			"2",
+			"-a",
+			"1w,2,3,1w,4w,5,1,2",
+			"-v",
+			NULL};
+	struct sim_result r;
+
+	for (int k = 0; k < VMP_NKINDS; k++) {
+		argv[2] = (char *)vmp_name((enum vmp_kind)k);
+		sim_capture(paging_run, 12, argv, &r);
+		KEXPECT_EQ(r.rc, 0);
+		KEXPECT_TRUE(strstr(r.out, "frames 2 refs 8 ") != NULL);
+		if (r.rc != 0)
+			ktest_diag("%s: %s", argv[2], r.err);
+		sim_result_free(&r);
+	}
+	argv[2] = "fifo"; /* evicts 1 (dirty) at 3 and 1 again at 5 */
+	sim_capture(paging_run, 12, argv, &r);
+	KEXPECT_TRUE(strstr(r.out, "ref 3 miss victim 1 resident 2 3\n") !=
+		     NULL);
+	KEXPECT_TRUE(strstr(r.out, "faults 8 writebacks 3\n") != NULL);
+	sim_result_free(&r);
+}
+
+KTEST(paging_host, paging_run_bad_flags)
+{
+	static const char *const cases[][5] = {
+	    {"-p", "belady", "-a", "1", NULL}, {"-p", "fifo", NULL},
+	    {"-p", "fifo", "-a", "1,x", NULL}, {"-p", "fifo", "-a", "1", "-C0"},
+	    {"-p", "aging", "-a", "1", "-B0"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[7] = {"paging-run"};
+		int argc = 1;
+		struct sim_result r;
+		for (; argc < 6 && cases[i][argc - 1]; argc++)
+			argv[argc] = (char *)cases[i][argc - 1];
+		sim_capture(paging_run, argc, argv, &r);
+		KEXPECT_EQ(r.rc, 2);
+		KEXPECT_EQ(r.out_len, 0);
+		sim_result_free(&r);
+	}
 }
