@@ -127,7 +127,7 @@ static void print_resident(FILE *out, const struct vmp *v)
 static void run_frames(const struct prun *r, uint32_t frames, FILE *out)
 {
 	struct vmp_frame *fr = calloc(frames, sizeof *fr);
-	struct pyrandom g;
+	struct pyrandom g = {0};
 	struct vmp v;
 	struct vmp_params p = r->p;
 	uint64_t hits = 0, faults = 0, writebacks = 0;

@@ -50,7 +50,9 @@ static void vf_decode(struct fz *in, struct vf_input *x)
 	x->clockbits = (int64_t)fz_below(in, 5) - 1;
 	while (fz_more(in) && x->n < VF_MAXREF) {
 		uint8_t b = fz_u8(in);
-		x->op[x->n] = b >= 0xf0 ? OP_TICK : b >= 0xe8 ? OP_UNMAP : OP_REF;
+		x->op[x->n] = b >= 0xf0	  ? OP_TICK
+			      : b >= 0xe8 ? OP_UNMAP
+					  : OP_REF;
 		x->page[x->n] = b % VF_PAGES;
 		x->bits[x->n] = (b >> 4) & (VMP_R | VMP_M);
 		x->unmaps |= x->op[x->n] == OP_UNMAP;
@@ -75,8 +77,7 @@ static void vf_check_set(const struct vmp *v, const bool *model, int kind)
 	}
 	for (int p = 0; p < VF_PAGES; p++)
 		n += model[p];
-	FZ_CHECK(n == v->count, "%d: %u resident, model %u", kind, v->count,
-		 n);
+	FZ_CHECK(n == v->count, "%d: %u resident, model %u", kind, v->count, n);
 	FZ_CHECK(v->count == 0 ? v->hand == 0 : v->hand < v->count,
 		 "%d: hand %u of %u", kind, v->hand, v->count);
 }
@@ -134,7 +135,7 @@ static int vf_run(const struct vf_input *x, enum vmp_kind kind, uint32_t cap)
 	struct vmp_frame frames[VF_FRAMES];
 	vmp_page_t future[VF_MAXREF];
 	bool model[VF_PAGES] = {false};
-	struct pyrandom g;
+	struct pyrandom g = {0};
 	struct vf_list list = {.n = 0};
 	struct vmp v;
 	int faults = 0;
@@ -171,7 +172,8 @@ static int vf_run(const struct vf_input *x, enum vmp_kind kind, uint32_t cap)
 			faults++;
 			if (vmp_full(&v)) {
 				int victim = vmp_pick(&v);
-				FZ_CHECK(victim >= 0 && (uint32_t)victim < v.count,
+				FZ_CHECK(victim >= 0 &&
+					     (uint32_t)victim < v.count,
 					 "%d: victim %d", kind, victim);
 				model[v.frames[victim].page] = false;
 				vmp_remove(&v, (uint32_t)victim);

@@ -207,7 +207,7 @@ static int brute_min(const vmp_page_t *s, size_t n, size_t i, vmp_page_t *res,
 /* OPT (Belady's MIN) is optimal: never more faults than any choice. */
 KTEST(vmpolicy, opt_is_optimal_by_brute_force)
 {
-	struct pyrandom g;
+	struct pyrandom g = {0};
 	vmp_page_t s[9], res[4];
 
 	pyrandom_seed(&g, 22);
