@@ -83,11 +83,15 @@
  *             page under the hand.
  *
  * Costs of vmp_pick (n resident pages): fifo, lru, mru, rand O(1); opt,
- * unopt O(n * future); clock expected O(n * clockbits) draws; second
- * chance, clock-hand O(1) amortised (each R bit is cleared once); nru,
- * aging, working-set O(n); wsclock O(n) worst.  vmp_remove and the list
- * policies' moves shift the array: O(n) memmove, cheap at the sizes a
- * resident set has.
+ * unopt O(n * future); clock O(clockbits * n) draws expected; clock-hand
+ * O(1) amortised (each R bit set is cleared once); second chance the same
+ * number of looks, but each look at a referenced page moves it to the
+ * tail; nru, aging, working-set O(n); wsclock O(n) worst.  The resident
+ * set is one array in list order, so a removal (fifo's head, any victim),
+ * an LRU hit and a second-chance move are an O(n) memmove of 24-byte
+ * frames: simple to read and to print in paging-policy.py's order, and a
+ * few thousand instructions at a thousand frames.  A kernel that wants
+ * O(1) there would link the frames into a list instead.
  *
  * Concurrency: none here; the kernel calls these with its VM lock held.
  */
