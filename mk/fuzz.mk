@@ -19,7 +19,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := heap frame_pool memmap options fmt mlfq cpio elf \
+FUZZ_NAMES   := heap frame_pool memmap options fmt mlfq cpio elf vmpolicy \
                 $(if $(wildcard lib/lineedit.h lib/lineedit.c),lineedit)
 
 # The pure sources each target links: the files the kernel compiles.
@@ -34,12 +34,15 @@ FUZZ_SRCS_mlfq       := sched/mlfq.c
 FUZZ_SRCS_lineedit   := lib/lineedit.c
 FUZZ_SRCS_cpio       := lib/cpio.c lib/fmt.c
 FUZZ_SRCS_elf        := lib/elf.c lib/fmt.c
+FUZZ_SRCS_vmpolicy   := mm/vmpolicy_core.c mm/vmpolicy_ostep.c \
+                        mm/vmpolicy_book.c lib/pyrandom.c
 
 # -max_len: room for a few hundred operations (heap, frame_pool, mlfq,
 # lineedit), a 64-entry map and more (memmap), a command line longer than
 # the parser's 512-byte buffer (options), a format with a few conversions
 # (fmt), an initrd of a few dozen entries (cpio; validation is quadratic in
-# them), a small static program with its segments (elf).
+# them), a small static program with its segments (elf), a reference
+# string of 96 pages after 5 parameter bytes (vmpolicy).
 FUZZ_MAXLEN_heap       := 4096
 FUZZ_MAXLEN_frame_pool := 2048
 FUZZ_MAXLEN_memmap     := 2048
@@ -49,6 +52,7 @@ FUZZ_MAXLEN_mlfq       := 4096
 FUZZ_MAXLEN_lineedit   := 2048
 FUZZ_MAXLEN_cpio       := 4096
 FUZZ_MAXLEN_elf        := 16384
+FUZZ_MAXLEN_vmpolicy   := 128
 
 # As the host tests: warnings as errors, both sanitizers, a UBSan report is
 # fatal (so the fuzzer sees it as a crash), plus libFuzzer's instrumentation.
