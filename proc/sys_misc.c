@@ -396,8 +396,8 @@ static int32_t sys_keel_free_frames(struct trap_frame *tf)
  * Returns the tickets now, -ESRCH, or -EINVAL for n past the limit. */
 static int32_t sys_keel_tickets(struct trap_frame *tf)
 {
-	struct proc *p = (int32_t)A1 == 0 ? proc_current()
-					  : proc_find((int32_t)A1);
+	struct proc *p =
+	    (int32_t)A1 == 0 ? proc_current() : proc_find((int32_t)A1);
 	if (!p || p->state != PROC_ALIVE)
 		return -ESRCH;
 	if (A2 != 0 && sched_set_tickets(p->task, A2) < 0)
