@@ -190,6 +190,11 @@ KTEST(uaccess, rejects_what_a_program_may_not_name)
 	KEXPECT_EQ(copy_to_user(UVA, "x", 1), -EFAULT); /* read-only */
 	KEXPECT_EQ(copy_from_user(buf, UVA, 8), 0);
 	KEXPECT_EQ(uaccess_check(UVA, 0, true), 0); /* nothing to check */
+	/* Lengths that run into the kernel half, or wrap past 4 GiB to an
+	 * end below the start (the page walk alone would check nothing). */
+	KEXPECT_EQ(uaccess_check(UVA, KERNEL_VMA - UVA + 1, false), -EFAULT);
+	KEXPECT_EQ(uaccess_check(UVA, 0xFFFFFFFFu - UVA + 2, false), -EFAULT);
+	KEXPECT_FALSE(uaccess_range_ok(UVA, 0u - UVA));
 	KEXPECT_EQ(copy_str_from_user(buf, UVA, sizeof(buf)), 0);
 	poke(p->vm, UVA, 0x41414141); /* "AAAA", no NUL in the buffer */
 	KEXPECT_EQ(copy_str_from_user(buf, UVA, 4), -ENAMETOOLONG);
