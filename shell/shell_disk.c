@@ -29,8 +29,7 @@ static void disk_show(void)
 		     id->lba ? "yes" : "no");
 	shell_printf("  reads %u (%u sectors), writes %u (%u sectors)\n",
 		     st.reads, st.sectors_read, st.writes, st.sectors_written);
-	shell_printf("  IRQ 14 %u times, requests slept %u times, errors %u "
-		     "(timeouts %u)\n",
+	shell_printf("  interrupts %u, sleeps %u, errors %u (timeouts %u)\n",
 		     st.irqs, st.sleeps, st.errors, st.timeouts);
 }
 
