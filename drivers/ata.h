@@ -18,10 +18,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ATA_IO_BASE	0x1F0 /* primary channel's command block */
-#define ATA_CTRL_PORT	0x3F6 /* its control block: alt status / device control */
-#define ATA_IRQ		14
-#define ATA_SECTOR_SIZE 512
+/* The primary channel's command block; its control block (alternate
+ * status when read, device control when written); its interrupt line. */
+#define ATA_IO_BASE	 0x1F0
+#define ATA_CTRL_PORT	 0x3F6
+#define ATA_IRQ		 14
+#define ATA_SECTOR_SIZE	 512
 #define ATA_SECTOR_WORDS (ATA_SECTOR_SIZE / 2)
 /* LBA28: 28 bits of sector number, so at most 2^28 sectors (128 GiB). */
 #define ATA_LBA28_SECTORS (1u << 28)

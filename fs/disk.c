@@ -130,8 +130,7 @@ static int report(const char *what, uint32_t lba, uint32_t count, int err,
 		stats.timeouts++;
 		kprintf("disk: %s of %u sectors at %u: no answer in %u ms "
 			"(status 0x%02x); channel reset\n",
-			what, count, lba, DISK_TIMEOUT_MS,
-			ata_alt_status());
+			what, count, lba, DISK_TIMEOUT_MS, ata_alt_status());
 		ata_soft_reset();
 	} else if (st & ATA_SR_DF) {
 		kprintf("disk: %s of %u sectors at %u: device fault (status "
@@ -140,8 +139,8 @@ static int report(const char *what, uint32_t lba, uint32_t count, int err,
 	} else {
 		kprintf("disk: %s of %u sectors at %u: drive error 0x%02x "
 			"(status 0x%02x)\n",
-			what, count, lba,
-			(st & ATA_SR_ERR) ? ata_error() : 0, st);
+			what, count, lba, (st & ATA_SR_ERR) ? ata_error() : 0,
+			st);
 	}
 	return err;
 }
@@ -211,9 +210,10 @@ static int check_request(const char *what, uint32_t lba, uint32_t count)
 	}
 	if (count > identity.sectors || lba > identity.sectors - count) {
 		stats.errors++;
-		kprintf("disk: %s of %u sectors at %u: past the end of the disk "
-			"(%u sectors)\n",
-			what, count, lba, identity.sectors);
+		kprintf(
+		    "disk: %s of %u sectors at %u: past the end of the disk "
+		    "(%u sectors)\n",
+		    what, count, lba, identity.sectors);
 		return -ENXIO;
 	}
 	return 0;
@@ -302,7 +302,8 @@ int disk_init(void)
 	if (err) {
 		kprintf("disk: no ATA disk on the primary channel (%s); going "
 			"on without a disk\n",
-			err == -ETIMEDOUT ? "IDENTIFY timed out" : "none there");
+			err == -ETIMEDOUT ? "IDENTIFY timed out"
+					  : "none there");
 		return -ENODEV;
 	}
 	present = true;

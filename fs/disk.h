@@ -39,9 +39,9 @@ struct disk_stats {
 	uint32_t reads, writes;			/* requests that succeeded */
 	uint32_t sectors_read, sectors_written; /* by those requests */
 	uint32_t irqs;				/* IRQ 14 deliveries */
-	uint32_t sleeps; /* times a request blocked until IRQ 14 */
-	uint32_t errors;			/* requests that failed */
-	uint32_t timeouts;			/* of those, by a deadline */
+	uint32_t sleeps;   /* times a request blocked until IRQ 14 */
+	uint32_t errors;   /* requests that failed */
+	uint32_t timeouts; /* of those, by a deadline */
 };
 
 /*

@@ -22,7 +22,6 @@ static const char *const names[] = {
     [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
     [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY",
     [ELOOP] = "ELOOP",	 [EOVERFLOW] = "EOVERFLOW",
-    [ETIMEDOUT] = "ETIMEDOUT",
 };
 
 const char *errno_name(int e)

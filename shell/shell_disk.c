@@ -3,7 +3,6 @@
  * swap disk and the driver's counters, or one sector as hex and text.
  */
 #include "fs/disk.h"
-#include "lib/errno.h"
 #include "lib/string.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
@@ -57,8 +56,8 @@ static int disk_dump(const char *word)
 		return SHELL_EUSAGE;
 	int err = disk_read(lba, 1, sec);
 	if (err) {
-		shell_printf("disk: read of sector %u failed: %s\n", lba,
-			     errno_name(-err));
+		shell_printf("disk: read of sector %u failed: error %d\n", lba,
+			     err);
 		return SHELL_EFAIL;
 	}
 	shell_printf("sector %u:\n", lba);

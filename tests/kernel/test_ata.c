@@ -16,7 +16,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 
-#define NO_DISK "no disk (the harness's disk group attaches one)"
+#define NO_DISK	     "no disk (the harness's disk group attaches one)"
 #define PERSIST_MARK "keel ata write_persists"
 
 static uint8_t sec[DISK_SECTOR_SIZE], sec2[2 * DISK_SECTOR_SIZE];
@@ -82,7 +82,8 @@ KTEST(ata, read_several_sectors_blocks_per_interrupt)
 	KEXPECT_EQ(err, 0);
 	int bad = 0;
 	for (uint32_t s = 0; s < n && err == 0; s++)
-		if (pattern_mismatch(buf + s * DISK_SECTOR_SIZE, first + s) != -1)
+		if (pattern_mismatch(buf + s * DISK_SECTOR_SIZE, first + s) !=
+		    -1)
 			bad++;
 	kfree(buf);
 	KEXPECT_EQ(bad, 0);
