@@ -75,13 +75,20 @@ static int wait_irq(uint8_t *status)
 	return 0;
 }
 
-/* Poll (interrupts on) until (status & mask) == want, or the deadline. */
-static int poll_status(uint8_t mask, uint8_t want, uint8_t *status)
+/*
+ * Poll (interrupts on) until (status & mask) == want, or the deadline.
+ * With errors_count, ERR or DF ends the wait as -EIO: only once our own
+ * command is running (before it, they are the last command's, and the
+ * next command clears them).
+ */
+static int poll_status(uint8_t mask, uint8_t want, bool errors_count,
+		       uint8_t *status)
 {
 	uint64_t end = time_ticks() + timeout_ticks();
 	for (uint32_t n = 0;; n++) {
 		uint8_t st = ata_alt_status();
-		if (!(st & ATA_SR_BSY) && (st & (ATA_SR_ERR | ATA_SR_DF))) {
+		if (errors_count && !(st & ATA_SR_BSY) &&
+		    (st & (ATA_SR_ERR | ATA_SR_DF))) {
 			*status = st;
 			return -EIO;
 		}
@@ -128,16 +135,16 @@ static int report(const char *what, uint32_t lba, uint32_t count, int err,
 	stats.errors++;
 	if (err == -ETIMEDOUT) {
 		stats.timeouts++;
-		kprintf("disk: %s of %u sectors at %u: no answer in %u ms "
+		kprintf("disk: %s of %u sector(s) at %u: no answer in %u ms "
 			"(status 0x%02x); channel reset\n",
 			what, count, lba, DISK_TIMEOUT_MS, ata_alt_status());
 		ata_soft_reset();
 	} else if (st & ATA_SR_DF) {
-		kprintf("disk: %s of %u sectors at %u: device fault (status "
+		kprintf("disk: %s of %u sector(s) at %u: device fault (status "
 			"0x%02x)\n",
 			what, count, lba, st);
 	} else {
-		kprintf("disk: %s of %u sectors at %u: drive error 0x%02x "
+		kprintf("disk: %s of %u sector(s) at %u: drive error 0x%02x "
 			"(status 0x%02x)\n",
 			what, count, lba, (st & ATA_SR_ERR) ? ata_error() : 0,
 			st);
@@ -149,7 +156,7 @@ static int report(const char *what, uint32_t lba, uint32_t count, int err,
 static int read_chunk(uint32_t lba, uint32_t count, uint8_t *buf)
 {
 	uint8_t st = 0;
-	int err = poll_status(ATA_SR_BSY, 0, &st);
+	int err = poll_status(ATA_SR_BSY, 0, false, &st);
 	if (err)
 		return report("read", lba, count, err, st);
 	bool on = irq_save();
@@ -170,14 +177,14 @@ static int read_chunk(uint32_t lba, uint32_t count, uint8_t *buf)
 static int write_chunk(uint32_t lba, uint32_t count, const uint8_t *buf)
 {
 	uint8_t st = 0;
-	int err = poll_status(ATA_SR_BSY, 0, &st);
+	int err = poll_status(ATA_SR_BSY, 0, false, &st);
 	if (err)
 		return report("write", lba, count, err, st);
 	bool on = irq_save();
 	irq_seen = false;
 	ata_command_lba28(ATA_CMD_WRITE_SECTORS, lba, count);
 	irq_restore(on); /* the first DRQ comes without an interrupt */
-	err = poll_status(ATA_SR_BSY | ATA_SR_DRQ, ATA_SR_DRQ, &st);
+	err = poll_status(ATA_SR_BSY | ATA_SR_DRQ, ATA_SR_DRQ, true, &st);
 	on = irq_save();
 	for (uint32_t i = 0; i < count && !err; i++) {
 		ata_write_sector(buf + i * ATA_SECTOR_SIZE);
@@ -211,7 +218,7 @@ static int check_request(const char *what, uint32_t lba, uint32_t count)
 	if (count > identity.sectors || lba > identity.sectors - count) {
 		stats.errors++;
 		kprintf(
-		    "disk: %s of %u sectors at %u: past the end of the disk "
+		    "disk: %s of %u sector(s) at %u: past the end of the disk "
 		    "(%u sectors)\n",
 		    what, count, lba, identity.sectors);
 		return -ENXIO;
