@@ -36,12 +36,15 @@ static bool busy;		  /* a request owns the channel */
 static volatile bool irq_seen;	  /* IRQ 14 came since the command */
 static volatile uint8_t irq_status;
 static volatile uint64_t irq_deadline; /* 0: nobody waits */
+static bool lose_irqs;		       /* disk_test_lose_irqs */
 
 static void disk_irq(uint8_t status)
 {
+	stats.irqs++;
+	if (lose_irqs)
+		return;
 	irq_status = status;
 	irq_seen = true;
-	stats.irqs++;
 	wq_wake_all(&irq_wq);
 }
 
@@ -340,4 +343,9 @@ void disk_stats(struct disk_stats *out)
 	bool on = irq_save();
 	*out = stats;
 	irq_restore(on);
+}
+
+void disk_test_lose_irqs(bool on)
+{
+	lose_irqs = on;
 }

@@ -64,4 +64,8 @@ int disk_write(uint32_t lba, uint32_t count, const void *buf);
 
 void disk_stats(struct disk_stats *out);
 
+/* For the self-tests: while on, IRQ 14 is counted but not passed on, as if
+ * the interrupt were lost, so a request must end by its deadline. */
+void disk_test_lose_irqs(bool on);
+
 #endif

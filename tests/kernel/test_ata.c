@@ -12,6 +12,7 @@
  */
 #include "fs/disk.h"
 #include "kernel/ktest.h"
+#include "kernel/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
@@ -167,6 +168,27 @@ KTEST(ata, drive_error_is_reported)
 	/* The drive answers again at once: no reset, no hang. */
 	KEXPECT_EQ(disk_read(bad - 1, 1, sec), 0);
 	KEXPECT_EQ(pattern_mismatch(sec, bad - 1), -1);
+}
+
+/* A lost interrupt: the request ends at its deadline (DISK_TIMEOUT_MS) with
+ * -ETIMEDOUT, the channel is reset, and the next request works. */
+KTEST_BUDGET(ata, lost_interrupt_times_out, 2000)
+{
+	need_disk();
+	struct disk_stats before, after;
+	disk_stats(&before);
+	uint64_t t0 = time_ticks();
+	disk_test_lose_irqs(true);
+	int err = disk_read(7, 1, sec);
+	disk_test_lose_irqs(false);
+	uint64_t waited = time_ticks() - t0;
+	disk_stats(&after);
+	KEXPECT_EQ(err, -ETIMEDOUT);
+	KEXPECT_EQ(after.timeouts - before.timeouts, 1);
+	KEXPECT_GE(waited, (uint64_t)DISK_TIMEOUT_MS * time_hz() / 1000);
+	KEXPECT_LE(waited, (uint64_t)DISK_TIMEOUT_MS * time_hz() / 1000 + 10);
+	KEXPECT_EQ(disk_read(7, 1, sec), 0);
+	KEXPECT_EQ(pattern_mismatch(sec, 7), -1);
 }
 
 KTEST(ata, no_disk_means_enodev)
