@@ -3,7 +3,9 @@
  * (command block at 0x1F0-0x1F7, control block at 0x3F6, IRQ 14), in PIO
  * mode: the CPU moves every 16-bit word of a sector through the data port
  * (programmed I/O, OSTEP's "canonical device": a status register to read,
- * command registers to write, data moved by the CPU; 000_…, I/O devices).
+ * command registers to write, data moved by the CPU: OSTEP chapter 36,
+ * "I/O Devices", which the study notes do not cover; 001_… and 002_… say
+ * what the disk is for, swapping).
  *
  * This file only talks to the registers and never waits: drivers/ sits
  * below kernel/ (the clock) and sched/ (wait queues), so the waiting half,

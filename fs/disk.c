@@ -10,8 +10,8 @@
  *          the next one, and without it after the last.
  * Between interrupts the task sleeps on irq_wq: this is OSTEP's
  * interrupt-driven I/O, where the CPU runs another task while the device
- * works instead of polling it (000_…, I/O devices, "lowering CPU
- * overhead with interrupts").  The waits for BSY to clear before a
+ * works instead of polling it (OSTEP chapter 36, "Lowering CPU overhead
+ * with interrupts").  The waits for BSY to clear before a
  * command and for the first DRQ of a write are polled (a few microseconds
  * on any drive that is there), also against a deadline.
  */
