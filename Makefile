@@ -198,7 +198,7 @@ QEMU_BASE := $(QEMU) -accel tcg -m $(MEM) -no-reboot \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: bootstrap run run-iso iso debug debug-server test test-host \
-        test-kernel test-matrix bench lint mutants compile_commands clean help
+        test-kernel test-disk test-matrix bench lint mutants compile_commands clean help
 
 bootstrap:
 	@tools/bootstrap
@@ -238,16 +238,17 @@ RUN_DISPLAY = $(or $(RUN_SERIAL_$(SCREEN)),$(error SCREEN=$(SCREEN): \
 CPIO ?=
 RUN_CPIO = $(or $(CPIO),$(BUILD)/initrd.cpio)
 run: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
+	@$(MAKE) --no-print-directory $(KERNEL) $(SWAP_IMG) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@echo "keel: $(RUN_HINT_$(SCREEN))"
 	@tools/run-qemu $(RUN_PIPE_$(SCREEN)) $(RUN_QEMU) -kernel $(KERNEL) \
-	    -initrd $(RUN_CPIO) -append "$(ARGS)" $(RUN_DISPLAY)
+	    -initrd $(RUN_CPIO) -append "$(ARGS)" $(RUN_DISK) $(RUN_DISPLAY)
 
 # The ISO's GRUB menu waits GRUB_TIMEOUT seconds here (its second entry
 # runs the self-tests); the tests' ISO has none (see $(TEST_ISO)).
 run-iso: iso
+	@$(MAKE) --no-print-directory $(SWAP_IMG)
 	@echo "keel: GRUB menu for $(GRUB_TIMEOUT) s, then $(RUN_HINT_$(SCREEN))"
-	@tools/run-qemu $(RUN_QEMU) -cdrom $(ISO) $(RUN_DISPLAY)
+	@tools/run-qemu $(RUN_QEMU) -cdrom $(ISO) $(RUN_DISK) $(RUN_DISPLAY)
 
 # One command: QEMU halted with a gdb stub on 127.0.0.1:$(GDBPORT), gdb in
 # the foreground with the kernel's symbols and a breakpoint on kmain.
@@ -257,23 +258,24 @@ run-iso: iso
 # whenever gdb ends.  Serial console: $(BUILD)/serial.log.
 GDBPORT ?= 1234
 debug: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
+	@$(MAKE) --no-print-directory $(KERNEL) $(SWAP_IMG) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@$(PYTHON) tools/debug --kernel $(KERNEL) --append "$(ARGS)" \
-	    --initrd $(RUN_CPIO) --port $(GDBPORT) --mem $(MEM) --qemu $(QEMU) --gdb $(GDB)
+	    --initrd $(RUN_CPIO) --disk $(SWAP_IMG) --port $(GDBPORT) --mem $(MEM) \
+	    --qemu $(QEMU) --gdb $(GDB)
 
 # (make run and make debug-server pipe the console through tools/symbolize,
 # which adds the source file and line under each panic backtrace frame.)
 # Two terminals: this one runs QEMU (serial here), the other runs
 #   gdb -x tools/gdb/keel.gdb build/keel.elf
 debug-server: bootstrap
-	@$(MAKE) --no-print-directory $(KERNEL) $(if $(CPIO),,$(BUILD)/initrd.cpio)
+	@$(MAKE) --no-print-directory $(KERNEL) $(SWAP_IMG) $(if $(CPIO),,$(BUILD)/initrd.cpio)
 	@$(PYTHON) -c 'import socket,sys; s=socket.socket(); \
 	    s.bind(("127.0.0.1", $(GDBPORT)))' 2>/dev/null || { \
 	    echo "debug-server: port $(GDBPORT) is in use (ss -ltnp" \
 	         "'sport = :$(GDBPORT)' shows by whom); GDBPORT=N picks another"; \
 	    exit 2; }
 	$(QEMU_BASE) -icount shift=0 -kernel $(KERNEL) -initrd $(RUN_CPIO) \
-	    -append "$(ARGS)" \
+	    -append "$(ARGS)" $(RUN_DISK) \
 	    -display none -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT) | \
 	    tools/symbolize $(KERNEL)
 
@@ -303,6 +305,10 @@ lint:
 test-host: $(HOST_BINS)
 	$(PYTHON) tools/harness host --build $(BUILD)
 
+test-disk: bootstrap
+	@$(MAKE) --no-print-directory $(KERNEL)
+	$(PYTHON) tools/harness disk --build $(BUILD) --qemu $(QEMU)
+
 test-kernel: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
 	$(PYTHON) tools/harness kernel --build $(BUILD) --qemu $(QEMU)
@@ -330,6 +336,7 @@ help:
 	@echo "                  prints one 'N passed, N failed' line and writes $(BUILD)/junit.xml"
 	@echo "  make test-host  only the host tests of the pure code (ASan + UBSan)"
 	@echo "  make test-kernel only the in-kernel self-tests"
+	@echo "  make test-disk  the ATA disk's self-tests with a scratch IDE image, and without"
 	@echo "  make test-matrix the self-tests on 22 machine configurations (memory sizes"
 	@echo "                  8 MiB-4 GiB, isapc, q35, three CPUs) and a 486 instruction check"
 	@echo "  make bench      guest-instruction benchmarks (qemu -icount), $(BUILD)/bench.json;"

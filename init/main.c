@@ -12,6 +12,7 @@
 #include "arch/x86.h"
 #include "drivers/pit.h"
 #include "drivers/serial.h"
+#include "fs/disk.h"
 #include "init/bench.h"
 #include "init/crash.h"
 #include "init/gdb_fixture.h"
@@ -97,6 +98,7 @@ static void cpu_init(void)
 	sti();		   /* from here on the timer interrupts us */
 	mm_init();	   /* frames, the final page directory, the heap */
 	sched_init();	   /* kmain becomes task "main"; the timer preempts */
+	disk_init();	   /* the swap disk, if one is attached (IRQ 14) */
 	proc_init();	   /* user faults, the console terminal */
 	syscall_init();	   /* int $0x80: Linux's i386 system calls */
 	userinit_initrd(); /* the boot archive's files, if there is one */

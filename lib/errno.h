@@ -38,6 +38,7 @@
 #define ENOTEMPTY    39
 #define ELOOP	     40
 #define EOVERFLOW    75
+#define ETIMEDOUT    110
 
 /* The short name of an error number ("ENOENT"), or NULL. */
 const char *errno_name(int e);

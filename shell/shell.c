@@ -51,6 +51,12 @@ static const struct shell_cmd commands[] = {
 	 "page table entry and the physical address, or where the walk stops.\n"
 	 "With PID, in that process's address space (its user half).",
 	 1, 2, shell_cmd_vm},
+	{"disk", "disk [read LBA]", "the ATA disk: IDENTIFY, counters; a sector",
+	 "Without words: the disk's model and size as IDENTIFY DEVICE gave\n"
+	 "them, and the driver's counters (one IRQ 14 and one sleep of the\n"
+	 "requesting task per sector moved).  'disk read LBA' prints sector\n"
+	 "LBA as hex and text.",
+	 0, 2, shell_cmd_disk},
 	{"exec", "exec PATH [ARG]...", "run a program of the initrd as a process",
 	 "The program gets the console (descriptors 0, 1, 2) until it exits;\n"
 	 "then its exit status or the signal that killed it.  Ctrl-C sends\n"

@@ -37,6 +37,9 @@ void shell_proc_list(void);
 int shell_cmd_exec(int argc, char **argv);
 int shell_cmd_strace(int argc, char **argv);
 
+/* shell/shell_disk.c */
+int shell_cmd_disk(int argc, char **argv);
+
 /* shell/shell_sys.c */
 int shell_cmd_ticks(int argc, char **argv);
 int shell_cmd_test(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "arch/layout.h"
+#include "fs/disk.h"
 #include "kernel/ktest.h"
 #include "lib/fmt.h"
 #include "lib/lineedit.h"
@@ -62,6 +63,20 @@ KTEST(shell, help_lists_every_command)
 	}
 	KEXPECT_EQ(shell_run_captured("help vm"), SHELL_OK);
 	KEXPECT_TRUE(shell_said("usage: vm ADDR"));
+}
+
+/* `disk` answers with or without a disk; `disk read` checks its LBA. */
+KTEST(shell, disk_command)
+{
+	KEXPECT_EQ(shell_run_captured("disk"), SHELL_OK);
+	KEXPECT_TRUE(shell_said(disk_present() ? "ata0: " : "disk: none"));
+	KEXPECT_EQ(shell_run_captured("disk read x"),
+		   disk_present() ? SHELL_EUSAGE : SHELL_EFAIL);
+	KEXPECT_EQ(shell_run_captured("disk write 0"), SHELL_EUSAGE);
+	if (disk_present()) {
+		KEXPECT_EQ(shell_run_captured("disk read 0"), SHELL_OK);
+		KEXPECT_TRUE(shell_said("\n0000: 00 00 00 00 "));
+	}
 }
 
 KTEST(shell, unknown_command_and_blank_line)
