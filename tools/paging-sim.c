@@ -166,30 +166,6 @@ bad:
 	return -1;
 }
 
-/* Python's repr() of a str, for the messages of its exceptions. */
-static void fput_repr(FILE *f, const char *s)
-{
-	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-
-	fputc(q, f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\\' || c == (unsigned char)q)
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c == '\r')
-			fputs("\\r", f);
-		else if (c < 32 || c == 127)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc(q, f);
-}
-
 static int py_raise(struct sim *s, const char *what)
 {
 	fprintf(s->err, "paging-sim: paging-policy.py stops here: %s\n", what);
@@ -207,7 +183,7 @@ static int raise_int(struct sim *s, const char *str, int how)
 			PY_MAX_DIGITS);
 	} else {
 		fputs("invalid literal for int() with base 10: ", s->err);
-		fput_repr(s->err, str);
+		py_fput_repr(s->err, str);
 		fputc('\n', s->err);
 	}
 	return s->rc = EXIT_PY_RAISE;
@@ -321,7 +297,7 @@ static int read_file(struct sim *s, const char *path, char **buf)
 			: e == EACCES ? "PermissionError"
 				      : "OSError",
 			e, strerror(e));
-		fput_repr(s->err, path);
+		py_fput_repr(s->err, path);
 		fputc('\n', s->err);
 		return s->rc = EXIT_PY_RAISE;
 	}

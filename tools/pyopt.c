@@ -280,8 +280,7 @@ void py_fprint_i128(FILE *f, int width, __int128 v)
 
 /* ------------------------------------------------------------ optparse -- */
 
-/* Python's repr() of a str, for error messages: 'x', or "x'" if needed. */
-static void fput_repr(FILE *f, const char *s)
+void py_fput_repr(FILE *f, const char *s)
 {
 	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
 
@@ -322,7 +321,7 @@ static int store(const char *prog, const struct pyopt_def *d, const char *name,
 			return 0;
 		fprintf(err, "%s: error: option %s: %s integer value: ", prog,
 			name, r == -2 ? "out-of-range (64-bit)" : "invalid");
-		fput_repr(err, val);
+		py_fput_repr(err, val);
 		fputc('\n', err);
 		return 2;
 	}

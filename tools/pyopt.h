@@ -42,6 +42,8 @@ int pyopt_int(const char *s, int64_t *v);
 int py_int10(const char *s, int64_t *v);
 /* Python's float(s): 0 ok, -1 not a number. */
 int py_float(const char *s, double *v);
+/* Python's repr() of a str, for error messages: 'x', or "x'" if needed. */
+void py_fput_repr(FILE *f, const char *s);
 /* repr(x) into buf (at least 32 bytes). */
 void py_float_repr(double x, char *buf, size_t size);
 /* "%Nd" % x for a float x: 0, or -1 (inf) / -2 (nan): Python raises. */
