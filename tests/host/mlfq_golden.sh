@@ -24,16 +24,8 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$here/tests/golden/mlfq
 mode=${1:-check}
 
-args_of() {  # golden file -> one argument a line
-	local f=$1 name tok
-	if [ -f "${f%.out}.args" ]; then
-		cat "${f%.out}.args"
-		return
-	fi
-	name=$(basename "$f" .out)
-	local IFS=_
-	for tok in $name; do printf -- '-%s\n' "$tok"; done
-}
+# shellcheck source=tests/host/golden_args.sh
+. "$here/tests/host/golden_args.sh"
 
 need_py() {
 	if [ -z "${MLFQ_PY:-}" ] || [ ! -f "$MLFQ_PY" ]; then
