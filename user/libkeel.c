@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -65,4 +66,14 @@ long read_full(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (long)got;
+}
+
+int arg_selects(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
+			return 1;
+	return 0;
 }

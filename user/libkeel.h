@@ -28,4 +28,8 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read until len bytes or end of file; the count, or -1 with errno. */
 long read_full(int fd, void *buf, size_t len);
 
+/* Does the command line pick name?  No arguments pick everything; else an
+ * argument picks the names it begins (usertests pipe, ubench fork_). */
+int arg_selects(const char *name, int argc, char **argv);
+
 #endif

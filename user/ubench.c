@@ -34,6 +34,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "libkeel.h"
+
 #define PAGE 4096u
 
 static inline uint64_t rdtsc(void)
@@ -188,36 +190,26 @@ static uint64_t bench_exec(int n)
 	return sum / (uint64_t)n;
 }
 
-static int wanted(const char *name, int argc, char **argv)
-{
-	if (argc < 2)
-		return 1;
-	for (int i = 1; i < argc; i++)
-		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
-			return 1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t small = 0;
 
-	if (wanted("syscall_getpid", argc, argv))
+	if (arg_selects("syscall_getpid", argc, argv))
 		report("syscall_getpid", bench_getpid());
-	if (wanted("fork_wait_small", argc, argv) ||
-	    wanted("exec_small", argc, argv)) {
+	if (arg_selects("fork_wait_small", argc, argv) ||
+	    arg_selects("exec_small", argc, argv)) {
 		small = bench_fork_wait(50);
-		if (wanted("fork_wait_small", argc, argv))
+		if (arg_selects("fork_wait_small", argc, argv))
 			report("fork_wait_small", small);
 	}
-	if (wanted("cow_fault", argc, argv))
+	if (arg_selects("cow_fault", argc, argv))
 		report("cow_fault", bench_cow_fault());
-	if (wanted("exec_small", argc, argv)) {
+	if (arg_selects("exec_small", argc, argv)) {
 		uint64_t e = bench_exec(20);
 
 		report("exec_small", e > small ? e - small : 0);
 	}
-	if (wanted("fork_16m", argc, argv)) {
+	if (arg_selects("fork_16m", argc, argv)) {
 		char *p = touched_16m();
 
 		report("fork_16m", bench_fork_wait(5));

@@ -1363,16 +1363,6 @@ static const struct ucase cases[] = {
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-static int selected(const char *name, int argc, char **argv)
-{
-	if (argc < 2)
-		return 1;
-	for (int i = 1; i < argc; i++)
-		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
-			return 1;
-	return 0;
-}
-
 /* Frames still missing after a case: orphans of the case may still be
  * exiting (they belong to init), so give them a moment. */
 static long frames_missing(long before)
@@ -1430,10 +1420,10 @@ int main(int argc, char **argv)
 	int n = 0, passed = 0, number = 0;
 
 	for (int i = 0; i < NCASES; i++)
-		n += selected(cases[i].name, argc, argv);
+		n += arg_selects(cases[i].name, argc, argv);
 	printf("KTAP version 1\n1..%d\n", n);
 	for (int i = 0; i < NCASES; i++)
-		if (selected(cases[i].name, argc, argv))
+		if (arg_selects(cases[i].name, argc, argv))
 			passed += run_case(&cases[i], ++number);
 	/* The closing line of keel's KTAP streams (tools/harness reads it). */
 	printf("%d passed, %d failed\n", passed, n - passed);
