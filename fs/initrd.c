@@ -55,12 +55,6 @@ bool initrd_present(void)
 	return archive != NULL;
 }
 
-const uint8_t *initrd_data(uint32_t *len)
-{
-	*len = archive_len;
-	return archive;
-}
-
 int initrd_lookup(const char *path, struct cpio_entry *e)
 {
 	char norm[CPIO_PATH_MAX];

@@ -20,8 +20,6 @@
 /* Map and check the archive at physical [start, end); true if usable. */
 bool initrd_init(uint32_t start, uint32_t end);
 bool initrd_present(void);
-/* The archive (for exec, which reads ELF files in place). */
-const uint8_t *initrd_data(uint32_t *len);
 /*
  * Open path (absolute, or relative to "/": keel has no working
  * directories): *out, or -ENOENT, -ENOTDIR, -EISDIR (writing a

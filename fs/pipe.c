@@ -155,8 +155,3 @@ int pipe_create(struct file **rd, struct file **wr, uint32_t flags)
 	npipes++;
 	return 0;
 }
-
-uint32_t pipe_count(void)
-{
-	return npipes;
-}

@@ -18,7 +18,5 @@
 
 /* Two files, the read end and the write end; 0 or -ENOMEM. */
 int pipe_create(struct file **rd, struct file **wr, uint32_t flags);
-/* Pipes in the whole system (for tests). */
-uint32_t pipe_count(void);
 
 #endif

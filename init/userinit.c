@@ -5,7 +5,6 @@
 
 #include "arch/qemu.h"
 #include "fs/initrd.h"
-#include "fs/tty.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -27,14 +26,6 @@ bool userinit_wanted(void)
 {
 	(void)cmdline_str("init"); /* read now: not reported as unknown */
 	return initrd_present() && !cmdline_has("monitor");
-}
-
-static void describe(int ws, char *out, size_t n)
-{
-	if ((ws & 0x7f) == 0)
-		fmt_snprintf(out, n, "exit %d", (ws >> 8) & 0xff);
-	else
-		fmt_snprintf(out, n, "killed by %s", proc_signame(ws & 0x7f));
 }
 
 /*
@@ -71,10 +62,8 @@ void userinit_run(bool poweroff)
 {
 	static char words[512];
 	char *argv[INIT_ARGV_MAX + 2];
-	char *envp[] = {"PATH=/bin", "HOME=/", "TERM=vt100", NULL};
 	const char *path = cmdline_str("init");
 	char how[24];
-	struct proc *p;
 	int argc = 1, rc, ws;
 	if (!path || !path[0])
 		path = INIT_DEFAULT;
@@ -82,7 +71,7 @@ void userinit_run(bool poweroff)
 	strlcpy(words, cmdline_init_args(), sizeof(words));
 	argc += split_words(words, argv + 1, INIT_ARGV_MAX);
 	argv[argc] = NULL;
-	rc = proc_spawn(path, argv, envp, &p);
+	rc = proc_run(path, argv, NULL, &ws);
 	if (rc < 0) {
 		console_set_quiet(false);
 		kprintf("init: cannot run %s: %s\n", path,
@@ -91,11 +80,8 @@ void userinit_run(bool poweroff)
 			qemu_exit(QEMU_EXIT_INIT_FAIL);
 		return;
 	}
-	tty_set_active(true);
-	ws = proc_wait(p);
-	tty_set_active(false);
 	if (poweroff)
 		qemu_exit(ws == 0 ? QEMU_EXIT_INIT_OK : QEMU_EXIT_INIT_FAIL);
-	describe(ws, how, sizeof(how));
+	proc_status_text(ws, how, sizeof(how));
 	kprintf("init: %s ended (%s); the kernel console follows\n", path, how);
 }

@@ -18,11 +18,6 @@ void console_set_quiet(bool q)
 	quiet = q;
 }
 
-bool console_quiet(void)
-{
-	return quiet;
-}
-
 uint32_t console_bytes_out(void)
 {
 	return bytes_out;

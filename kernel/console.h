@@ -27,7 +27,6 @@ void console_write(const char *s, size_t n);
  * console_write.
  */
 void console_set_quiet(bool quiet);
-bool console_quiet(void);
 /* Bytes sent to the serial line so far (the system-call trace uses it to
  * see that a call's line was interrupted by other output). */
 uint32_t console_bytes_out(void);

@@ -226,12 +226,11 @@ void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 {
 	bool on = irq_save();
 	uint32_t *pd = vm_pd(s);
-	u->pages = u->shared = u->tables = 0;
+	u->pages = u->shared = 0;
 	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
 		uint32_t pde = pd[pdi], *pt;
 		if (!(pde & PTE_PRESENT))
 			continue;
-		u->tables++;
 		pt = vm_pt(s, pdi, pde);
 		for (uint32_t i = 0; i < VM_PTE_COUNT; i++) {
 			if (!(pt[i] & PTE_PRESENT))

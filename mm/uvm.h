@@ -50,7 +50,6 @@ void uvm_destroy(struct vm_space *s);
 struct uvm_usage {
 	uint32_t pages;	 /* user pages mapped */
 	uint32_t shared; /* of which on a frame another mapping shares */
-	uint32_t tables; /* user page tables */
 };
 void uvm_usage(struct vm_space *s, struct uvm_usage *u);
 

@@ -256,7 +256,7 @@ static int build_stack(struct exec_image *img, const struct elf_image *e,
 	return 0;
 }
 
-int exec_load(struct proc *p, const char *path, const struct exec_args *a,
+int exec_load(const char *path, const struct exec_args *a,
 	      struct exec_image *img)
 {
 	struct cpio_entry ent;
@@ -264,7 +264,6 @@ int exec_load(struct proc *p, const char *path, const struct exec_args *a,
 	char msg[160];
 	int rc = initrd_lookup(path, &ent);
 	const char *base = strrchr(path, '/');
-	(void)p;
 	if (rc < 0)
 		return rc;
 	if ((ent.mode & CPIO_S_IFMT) != CPIO_S_IFREG || !(ent.mode & 0111))

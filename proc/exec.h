@@ -42,9 +42,9 @@ struct exec_image {
 	char name[PROC_NAME_MAX];
 };
 
-/* The new program for p in *img, p untouched: 0 or -ENOENT, -EACCES,
+/* The new program in *img, the caller untouched: 0 or -ENOENT, -EACCES,
  * -ENOEXEC (with a line on the kernel log saying why), -ENOMEM. */
-int exec_load(struct proc *p, const char *path, const struct exec_args *a,
+int exec_load(const char *path, const struct exec_args *a,
 	      struct exec_image *img);
 /* Make img p's program: the old address space goes. */
 void exec_commit(struct proc *p, struct exec_image *img);

@@ -16,6 +16,7 @@
 #include "kernel/console.h"
 #include "kernel/panic.h"
 #include "lib/errno.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "mm/pageref.h"
@@ -57,17 +58,21 @@ static bool ignored_by_default(int sig)
 	       sig == SIGTTIN || sig == SIGTTOU;
 }
 
+void proc_status_text(int wstatus, char *buf, size_t n)
+{
+	if ((wstatus & 0x7f) == 0)
+		fmt_snprintf(buf, n, "exit %d", (wstatus >> 8) & 0xff);
+	else
+		fmt_snprintf(buf, n, "killed by %s",
+			     proc_signame(wstatus & 0x7f));
+}
+
 struct proc *proc_find(int pid)
 {
 	for (struct proc *p = all_procs; p; p = p->all_next)
 		if (p->pid == pid)
 			return p;
 	return NULL;
-}
-
-uint32_t proc_count(void)
-{
-	return nprocs;
 }
 
 void proc_for_each(void (*fn)(struct proc *p, void *ctx), void *ctx)

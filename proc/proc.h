@@ -31,6 +31,7 @@
 #define KEEL_PROC_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/trap.h"
@@ -81,8 +82,7 @@ struct proc {
 
 	uint32_t sig_ignored;  /* bit n: signal n's disposition is SIG_IGN */
 	uint32_t sig_blocked;  /* the signal mask (kept, not yet used) */
-	uint32_t clear_tid;    /* set_tid_address's pointer */
-	struct trap_frame *tf; /* the user frame of the current system call */
+	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint8_t *fpu;	       /* saved x87 state (108 bytes), or NULL */
 	bool fpu_used;
 	uint64_t syscalls; /* system calls made */
@@ -134,14 +134,21 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct proc **out);
 /* Wait for a process proc_spawn made; its wait status.  Frees it. */
 int proc_wait(struct proc *p);
+/*
+ * Run path in the foreground, as init or the console's `exec` does:
+ * spawned (envp NULL: PATH=/bin, HOME=/, TERM=vt100), given the console,
+ * waited for.  0 with *wstatus, or proc_spawn's negative errno.
+ */
+int proc_run(const char *path, char *const argv[], char *const envp[],
+	     int *wstatus);
+/* A wait status in words: "exit 3", "killed by SIGSEGV". */
+void proc_status_text(int wstatus, char *buf, size_t n);
 /* The process with this pid (alive or zombie), or NULL. */
 struct proc *proc_find(int pid);
 /* Send a signal: 0, or -EINVAL for a bad number. */
 int proc_signal(struct proc *p, int sig);
 /* End the calling process with this wait status; never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
-/* Processes alive or not yet reaped. */
-uint32_t proc_count(void);
 void proc_for_each(void (*fn)(struct proc *p, void *ctx), void *ctx);
 const char *proc_signame(int sig);
 /* fork(): the child's pid, or a negative errno. */

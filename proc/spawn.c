@@ -27,7 +27,7 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[],
 		exec_args_free(&args);
 		return -ENOMEM;
 	}
-	rc = exec_load(p, path, &args, &img);
+	rc = exec_load(path, &args, &img);
 	exec_args_free(&args);
 	if (rc < 0) {
 		proc_discard(p);
@@ -56,5 +56,20 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	irq_restore(on);
 	task_start(p->task);
 	*out = p;
+	return 0;
+}
+
+int proc_run(const char *path, char *const argv[], char *const envp[],
+	     int *wstatus)
+{
+	static char *const default_env[] = {"PATH=/bin", "HOME=/", "TERM=vt100",
+					    NULL};
+	struct proc *p;
+	int rc = proc_spawn(path, argv, envp ? envp : default_env, &p);
+	if (rc < 0)
+		return rc;
+	tty_set_active(true);
+	*wstatus = proc_wait(p);
+	tty_set_active(false);
 	return 0;
 }

@@ -57,7 +57,7 @@ static int32_t sys_execve(struct trap_frame *tf)
 	rc = exec_args_from_user(&args, A2, A3);
 	if (rc < 0)
 		return rc;
-	rc = exec_load(p, path, &args, &img);
+	rc = exec_load(path, &args, &img);
 	exec_args_free(&args);
 	if (rc < 0)
 		return rc; /* the caller is as it was */
@@ -314,7 +314,9 @@ static int32_t sys_set_thread_area(struct trap_frame *tf)
 
 static int32_t sys_set_tid_address(struct trap_frame *tf)
 {
-	proc_current()->clear_tid = A1;
+	/* One thread a process: nobody waits on the address yet (threads,
+	 * with CLONE_CHILD_CLEARTID, will). */
+	(void)tf;
 	return proc_current()->pid;
 }
 

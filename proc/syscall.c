@@ -28,11 +28,6 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 	table[nr] = (struct syscall_entry){fn, name, args};
 }
 
-const char *syscall_name(uint32_t nr)
-{
-	return nr < NSYSCALLS ? table[nr].name : NULL;
-}
-
 void syscall_trace(int pid)
 {
 	trace_pid = pid;
@@ -134,7 +129,6 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	int32_t r;
 	if (!p) /* int $0x80 from a kernel thread: nothing to serve */
 		return tf->eax = (uint32_t)-ENOSYS, tf;
-	p->tf = tf;
 	p->syscalls++;
 	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);

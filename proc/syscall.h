@@ -36,8 +36,6 @@ void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */
 void syscall_trace(int pid);
 int syscall_traced(void);
-/* The name of a Linux i386 call number keel knows, or NULL. */
-const char *syscall_name(uint32_t nr);
 
 /* One system call: its arguments are in tf, its result goes in EAX. */
 typedef int32_t (*syscall_fn_t)(struct trap_frame *tf);

@@ -5,7 +5,6 @@
  */
 #include "arch/x86.h"
 #include "fs/initrd.h"
-#include "fs/tty.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/uvm.h"
@@ -82,8 +81,7 @@ void shell_proc_list(void)
 
 int shell_cmd_exec(int argc, char **argv)
 {
-	char *envp[] = {"PATH=/bin", "HOME=/", "TERM=vt100", NULL};
-	struct proc *p;
+	char how[24];
 	int rc, ws;
 	if (!initrd_present()) {
 		shell_printf("exec: no initrd: boot with one (QEMU -initrd, "
@@ -91,21 +89,14 @@ int shell_cmd_exec(int argc, char **argv)
 		return SHELL_EFAIL;
 	}
 	argv[argc] = NULL;
-	rc = proc_spawn(argv[1], &argv[1], envp, &p);
+	rc = proc_run(argv[1], &argv[1], NULL, &ws);
 	if (rc < 0) {
 		shell_printf("exec: %s: %s\n", argv[1],
 			     errno_name(-rc) ? errno_name(-rc) : "error");
 		return SHELL_EFAIL;
 	}
-	tty_set_active(true);
-	ws = proc_wait(p);
-	tty_set_active(false);
-	if ((ws & 0x7f) == 0)
-		shell_printf("[%s exited with %d]\n", argv[1],
-			     (ws >> 8) & 0xff);
-	else
-		shell_printf("[%s killed by %s]\n", argv[1],
-			     proc_signame(ws & 0x7f));
+	proc_status_text(ws, how, sizeof(how));
+	shell_printf("[%s: %s]\n", argv[1], how);
 	return SHELL_OK;
 }
 
