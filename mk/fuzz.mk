@@ -6,7 +6,9 @@
 #                         its seed corpus tests/fuzz/corpus/NAME/, adding
 #                         what it finds to $(BUILD)/fuzz/corpus/NAME/; a
 #                         crash leaves its input in $(BUILD)/fuzz/crash/NAME/
-#   make fuzz-quick       the same, 8 seconds a target (for CI)
+#   make fuzz-quick       the same, 8 seconds a target with the fixed seed 1
+#                         (for CI: a clean clone explores the same inputs
+#                         every time; `make fuzz` takes a new seed each run)
 #   make fuzz-NAME        one target (make fuzz-heap FUZZ_SECONDS=600)
 #   make fuzz-regress     replays every seed and every saved crash input
 #                         (tests/fuzz/regress/NAME/) through the targets
@@ -63,7 +65,10 @@ FUZZ_COMMON := tests/fuzz/fuzz_common.c
 FUZZ_HDRS    = $(wildcard tests/fuzz/*.h lib/*.h mm/*.h sched/*.h)
 # libFuzzer flags for every run: an input that takes ten seconds counts as
 # a hang; at most 2 GiB of memory.
-FUZZ_RUNFLAGS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+# FUZZ_SEED fixes libFuzzer's seed (0, the default, means a new one).
+FUZZ_SEED ?= 0
+FUZZ_RUNFLAGS = -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+                -seed=$(FUZZ_SEED)
 
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
@@ -91,7 +96,7 @@ fuzz: fuzz-build
 	@$(MAKE) --no-print-directory $(FUZZ_NAMES:%=fuzz-%)
 
 fuzz-quick:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=8
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=8 FUZZ_SEED=1
 
 # ------------------------------------------------------------- replay --
 FUZZ_REPLAY := $(BUILD)/host/ktest-fuzz
@@ -122,6 +127,6 @@ fuzz-regress: $(FUZZ_REPLAY)
 
 help-extra::
 	@echo "  make fuzz        libFuzzer on the pure cores, FUZZ_SECONDS (60) each;"
-	@echo "                   make fuzz-quick: 8 s each; make fuzz-NAME: one of"
+	@echo "                   make fuzz-quick: 8 s each, seed 1; make fuzz-NAME: one of"
 	@echo "                   $(FUZZ_NAMES)"
 	@echo "  make fuzz-regress  replay the seed corpora and saved crash inputs"

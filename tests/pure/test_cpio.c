@@ -400,6 +400,14 @@ KTEST(cpio, types_and_data)
 	add("dir", DIR(0755), "data");
 	finish();
 	KEXPECT_EQ(validate(), -CPIO_E_DATA);
+	/* A trailer with data, cut off at the buffer's end (found by
+	 * fuzz_cpio: its end was not a multiple of 4). */
+	start();
+	add("a", REG(0644), "x");
+	add("TRAILER!!!", 0, "abc");
+	ar_len -= 1;
+	KEXPECT_EQ(validate(), -CPIO_E_DATA);
+	KEXPECT_TRUE(says("the trailer"));
 	start();
 	add("dev/console", CPIO_S_IFCHR | 0600, NULL); /* a device: fine */
 	add("fifo", CPIO_S_IFIFO | 0600, NULL);
