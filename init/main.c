@@ -29,9 +29,11 @@
 #include "mm/mm.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "sched/deadlock.h"
 #include "sched/task.h"
 #include "sched/workload_run.h"
 #include "shell/shell.h"
+#include "sync/lockdep.h"
 
 #define KEEL_VERSION "0.1"
 
@@ -89,6 +91,7 @@ static void check_memory(void)
 static void cpu_init(void)
 {
 	panic_init(); /* the trap path reports through panic from now on */
+	lockdep_init(); /* lockdep=: every lock's order is checked from here */
 	gdt_init();   /* segments and the TSS: traps have a stack to use */
 	idt_init();   /* all 256 vectors reach trap_dispatch */
 	irq_init();   /* PICs remapped to 32..47, all lines masked */
@@ -98,6 +101,7 @@ static void cpu_init(void)
 	sti();		   /* from here on the timer interrupts us */
 	mm_init();	   /* frames, the final page directory, the heap */
 	sched_init();	   /* kmain becomes task "main"; the timer preempts */
+	deadlock_init();   /* deadlock.check=: the wait-for graph's check */
 	disk_init();	   /* the swap disk, if one is attached (IRQ 14) */
 	proc_init();	   /* user faults, the console terminal */
 	syscall_init();	   /* int $0x80: Linux's i386 system calls */

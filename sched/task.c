@@ -435,7 +435,8 @@ static void task_init_fields(struct task *t, const char *name)
 	t->first_run = FIRST_RUN_NEVER;
 	t->space = vm_kernel_space();
 	t->tickets = SCHED_TICKETS_DEFAULT;
-	wq_init(&t->exited);
+	wq_init_named(&t->exited, "task exit");
+	lockdep_task_init(&t->ld, t->id, t->name);
 }
 
 struct task *task_create_stopped(const char *name, int (*entry)(void *),
@@ -490,6 +491,7 @@ void task_exit(int status)
 	cli();
 	if (t == &main_task || t == idle)
 		panic("task_exit: the %s task cannot exit", t->name);
+	lockdep_task_exit(&t->ld);
 	t->exit_status = status;
 	t->finish = time_ticks();
 	t->state = TASK_ZOMBIE;
@@ -543,14 +545,19 @@ static void sleepers_insert(struct task *t)
 
 void task_sleep(uint32_t n)
 {
-	bool on = irq_save();
+	bool on;
+	lockdep_might_sleep("task_sleep", (uintptr_t)__builtin_return_address(0));
+	on = irq_save();
 	if (n > 0 && current != idle) {
+		current->wait_what = "sleep";
+		current->wait_since = time_ticks();
 		current->wake_at = time_ticks() + n;
 		current->state = TASK_BLOCKED;
 		cls->block(current);
 		trace_event("IO_START by", current);
 		sleepers_insert(current);
 		reschedule();
+		current->wait_what = NULL;
 	}
 	irq_restore(on);
 }
@@ -594,6 +601,13 @@ bool task_interrupt(struct task *t)
 void wq_init(struct wait_queue *wq)
 {
 	wq->head = wq->tail = NULL;
+	wq->name = NULL;
+}
+
+void wq_init_named(struct wait_queue *wq, const char *name)
+{
+	wq_init(wq);
+	wq->name = name;
 }
 
 void wq_block(struct wait_queue *wq)
@@ -604,6 +618,12 @@ void wq_block(struct wait_queue *wq)
 		      "lost)");
 	if (t == idle)
 		panic("wq_block: the idle task must never block");
+	lockdep_might_sleep("wq_block", (uintptr_t)__builtin_return_address(0));
+	if (!t->wait_what) {
+		t->wait_what = wq->name ? wq->name : "wait queue";
+		t->wait_obj = (uintptr_t)wq;
+	}
+	t->wait_since = time_ticks();
 	t->waiter_link = NULL;
 	t->blocked_on = wq;
 	if (wq->tail)
@@ -615,6 +635,10 @@ void wq_block(struct wait_queue *wq)
 	cls->block(t);
 	trace_event("IO_START by", t);
 	reschedule();
+	t->wait_what = NULL;
+	t->wait_obj = 0;
+	t->wait_name = NULL;
+	t->wait_owner = NULL;
 }
 
 bool wq_wake_one(struct wait_queue *wq)
@@ -672,6 +696,11 @@ void sched_finish(struct task *t, int status)
 }
 
 /* ------------------------------------------------------------ set-up -- */
+
+static struct lockdep_task *current_locks(void)
+{
+	return &current->ld;
+}
 
 static int idle_loop(void *arg)
 {
@@ -810,6 +839,7 @@ void sched_init(void)
 		panic("sched_init: no memory for main's policy entity");
 	cls->add(&main_task);
 	current = tick_owner = &main_task;
+	lockdep_set_current(current_locks);
 	idle = task_create_stopped("idle", idle_loop, NULL);
 	if (!idle)
 		panic("sched_init: no memory for the idle task");
