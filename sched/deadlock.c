@@ -67,10 +67,17 @@ static void copy_link(struct deadlock_link *l, const struct task *t,
 	l->label = t->wait_name;
 	l->owner_id = owner->id;
 	l->since = t->wait_since;
-	l->nheld = t->ld.depth;
-	for (int i = 0; i < n && i < 4; i++) {
-		l->held[i] = t->ld.held[i].map->name;
-		l->held_site[i] = t->ld.held[i].site;
+	/* lockdep records a lock before its owner sleeps for it: the one it
+	 * waits for is on its stack too, and is not "held". */
+	l->nheld = 0;
+	for (int i = 0; i < n; i++) {
+		if (t->ld.held[i].map->name == t->wait_name)
+			continue;
+		if (l->nheld < 4) {
+			l->held[l->nheld] = t->ld.held[i].map->name;
+			l->held_site[l->nheld] = t->ld.held[i].site;
+		}
+		l->nheld++;
 	}
 }
 
