@@ -148,8 +148,8 @@ int pipe_create(struct file **rd, struct file **wr, uint32_t flags)
 		kfree(p);
 		return -ENOMEM;
 	}
-	wq_init(&p->readq);
-	wq_init(&p->writeq);
+	wq_init_named(&p->readq, "pipe read");
+	wq_init_named(&p->writeq, "pipe write");
 	p->readers = p->writers = 1;
 	(*rd)->priv = (*wr)->priv = p;
 	npipes++;

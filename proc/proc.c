@@ -21,6 +21,7 @@
 #include "mm/kheap.h"
 #include "mm/pageref.h"
 #include "mm/uvm.h"
+#include "sched/deadlock.h"
 
 #define WNOHANG 1
 
@@ -93,8 +94,8 @@ struct proc *proc_alloc(const char *name)
 		return NULL;
 	}
 	strlcpy(p->name, name, sizeof(p->name));
-	wq_init(&p->child_wq);
-	wq_init(&p->exit_wq);
+	wq_init_named(&p->child_wq, "child");
+	wq_init_named(&p->exit_wq, "process exit");
 	return p;
 }
 
@@ -284,16 +285,40 @@ void proc_exit(int wstatus)
 	task_exit(0);
 }
 
+/* The wait-for graph's edge of a parent waiting for one child: that
+ * child's task (sched/deadlock.h). */
+static struct task *child_task(uintptr_t child)
+{
+	const struct proc *c = (const struct proc *)child;
+	return c->state == PROC_ALIVE ? c->task : NULL;
+}
+
+/* ps shows "child"; with one child to wait for, its task is the owner. */
+static void note_child_wait(struct proc *only, int n)
+{
+	struct task *me = task_current();
+	me->wait_what = "child";
+	if (n != 1)
+		return; /* any of several may end the wait: not one edge */
+	me->wait_obj = (uintptr_t)only;
+	me->wait_owner = child_task;
+	deadlock_note_wait(me);
+}
+
 int proc_wait4(int pid, int *wstatus, int options)
 {
 	struct proc *self = proc_current();
 	proc_sweep();
 	for (;;) {
 		bool any = false;
+		struct proc *last = NULL;
+		int n = 0;
 		for (struct proc *c = self->children; c; c = c->sibling) {
 			if (pid > 0 && c->pid != pid)
 				continue;
 			any = true;
+			last = c;
+			n++;
 			if (c->state == PROC_ZOMBIE) {
 				int cpid = c->pid;
 				*wstatus = reap(c);
@@ -306,6 +331,7 @@ int proc_wait4(int pid, int *wstatus, int options)
 			return 0;
 		if (task_current()->sigpending)
 			return -EINTR;
+		note_child_wait(last, n);
 		wq_block(&self->child_wq);
 	}
 }

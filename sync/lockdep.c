@@ -117,10 +117,13 @@ static void say_held(const struct lockdep_task *t)
 	int n = t->depth < LOCKDEP_MAX_HELD ? t->depth : LOCKDEP_MAX_HELD;
 	say("  task %d '%s' holds %d lock%s:", t->id, t->name, t->depth,
 	    t->depth == 1 ? "" : "s");
-	for (int i = 0; i < n; i++)
-		say("    #%d '%s' (%s) taken at %s", i, t->held[i].map->name,
-		    lockdep_class_name(t->held[i].cls),
+	for (int i = 0; i < n; i++) {
+		const char *cls = lockdep_class_name(t->held[i].cls);
+		bool same = strcmp(cls, t->held[i].map->name) == 0;
+		say("    #%d '%s'%s%s%s taken at %s", i, t->held[i].map->name,
+		    same ? "" : " (class '", same ? "" : cls, same ? "" : "')",
 		    site_name(t->held[i].site, s, sizeof(s)));
+	}
 }
 
 /* ----------------------------------------------------------- set-up -- */
@@ -237,6 +240,21 @@ static void say_order(const struct lockdep_order *o)
 	    lockdep_class_name(o->to), site_name(o->to_site, s2, 64));
 }
 
+/* "the cycle: 'B' -> 'C' -> 'A' -> 'B'" on one line (cut if very long). */
+static void cycle_line(const uint16_t *path, int n, uint16_t b)
+{
+	char line[160];
+	size_t used = 0;
+	for (int i = 0; i < n && used < sizeof(line); i++)
+		used += (size_t)fmt_snprintf(line + used, sizeof(line) - used,
+					     "'%s' -> ",
+					     lockdep_class_name(path[i]));
+	if (used < sizeof(line))
+		fmt_snprintf(line + used, sizeof(line) - used, "'%s'",
+			     lockdep_class_name(b));
+	say("the cycle: %s", line);
+}
+
 /*
  * The new order a -> b (b about to be taken at `site` by t, a on top of
  * its stack) closes the cycle b -> ... -> a of `path`.
@@ -255,10 +273,7 @@ static void report_cycle(const struct lockdep_task *t, uint16_t a, uint16_t b,
 	say("but the opposite order was seen before:");
 	for (int i = 0; i + 1 < n; i++)
 		say_order(&orders[order[path[i]][path[i + 1]] - 1]);
-	say("the cycle:");
-	for (int i = 0; i < n; i++)
-		say("  '%s' ->", lockdep_class_name(path[i]));
-	say("  '%s'", lockdep_class_name(b));
+	cycle_line(path, n, b);
 	say("tasks taking these in both orders at once would each wait for a "
 	    "lock another holds: a deadlock");
 }
