@@ -13,13 +13,10 @@
 #include "lib/string.h"
 #include "mm/frame_pool.h"
 #include "mm/memmap.h"
-#include "sync/spinlock.h"
 
 #define LOW_MEMORY_END	 0x100000u /* the first MiB stays reserved */
 #define FRAME_MAP_RANGES 64
 
-/* The lock named "frames" guards the pool (every field, both bitmaps). */
-static struct spinlock frames_lock;
 static struct frame_pool pool;
 static struct memmap_range ranges[FRAME_MAP_RANGES];
 static struct memmap_result map_result;
@@ -116,7 +113,6 @@ void frame_init(void)
 	bitmap_bytes = PAGE_ALIGN_UP(2 * words * sizeof(uint32_t));
 	bitmap_pa = place_bitmaps(bitmap_bytes);
 	bits = KVIRT(bitmap_pa);
-	spin_init(&frames_lock, "frames");
 	frame_pool_init(&pool, bits, bits + words, nframes);
 	for (uint32_t r = 0; r < map_result.nranges; r++)
 		frame_pool_release_range(&pool, ranges[r].first,
@@ -131,68 +127,38 @@ void frame_init(void)
 uint32_t frame_alloc(void)
 {
 	uint32_t f;
-	int rc;
-	spin_lock(&frames_lock);
-	rc = frame_pool_alloc(&pool, &f);
-	spin_unlock(&frames_lock);
+	bool on = irq_save();
+	int rc = frame_pool_alloc(&pool, &f);
+	irq_restore(on);
 	return rc == FRAME_OK ? f << PAGE_SHIFT : 0;
 }
 
-/* Whether frames [f, f + n) may be freed: in range, in use, not reserved. */
-static bool may_free(uint32_t f, uint32_t n)
-{
-	spin_assert_held(&frames_lock);
-	if (f >= pool.nframes || n > pool.nframes - f)
-		return false;
-	for (uint32_t i = f; i < f + n; i++)
-		if (frame_pool_is_free(&pool, i) ||
-		    frame_pool_is_reserved(&pool, i))
-			return false;
-	return true;
-}
-
-/*
- * A bad free is checked under the lock but reported outside it: the pool's
- * own kfatal names the fault, and a self-test that catches it
- * (ktest_catch_fatal) must not leave the lock held behind it.
- */
 void frame_free(uint32_t pa)
 {
 	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
-	bool ok;
+	bool on = irq_save();
 	if (pa & (PAGE_SIZE - 1))
 		panic("frame_free: 0x%08x is not a frame address (caller %p)",
 		      pa, (void *)caller);
-	spin_lock(&frames_lock);
-	ok = may_free(pa_to_frame(pa), 1);
-	if (ok)
-		frame_pool_free(&pool, pa_to_frame(pa), caller);
-	spin_unlock(&frames_lock);
-	if (!ok)
-		frame_pool_free(&pool, pa_to_frame(pa), caller); /* kfatal */
+	frame_pool_free(&pool, pa_to_frame(pa), caller);
+	irq_restore(on);
 }
 
 uint32_t frame_alloc_contig(uint32_t count, uint32_t align_frames)
 {
 	uint32_t f;
-	int rc;
-	spin_lock(&frames_lock);
-	rc = frame_pool_alloc_contig(&pool, count, align_frames, &f);
-	spin_unlock(&frames_lock);
+	bool on = irq_save();
+	int rc = frame_pool_alloc_contig(&pool, count, align_frames, &f);
+	irq_restore(on);
 	return rc == FRAME_OK ? f << PAGE_SHIFT : 0;
 }
 
 void frame_free_contig(uint32_t pa, uint32_t count)
 {
 	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
-	bool ok;
-	spin_lock(&frames_lock);
-	ok = may_free(pa_to_frame(pa), count);
-	if (ok)
-		frame_pool_free_contig(&pool, pa_to_frame(pa), count, caller);
-	spin_unlock(&frames_lock);
-	if (!ok) /* kfatal, naming the fault */
-		frame_pool_free_contig(&pool, pa_to_frame(pa), count, caller);
+	bool on = irq_save();
+	frame_pool_free_contig(&pool, pa_to_frame(pa), count, caller);
+	irq_restore(on);
 }
 
 uint32_t frame_total(void)

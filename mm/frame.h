@@ -19,8 +19,7 @@
  *  - freeing a frame that is free, reserved or out of range panics, naming
  *    the frame's address and the caller;
  *  - total == free + reserved + allocated, always.
- * All functions may be called with interrupts on: the spinlock "frames"
- * (sync/spinlock.h) guards the pool and turns them off while it is held.
+ * All functions may be called with interrupts on (they disable them).
  */
 #ifndef KEEL_MM_FRAME_H
 #define KEEL_MM_FRAME_H

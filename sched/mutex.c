@@ -54,7 +54,8 @@ static int mutex_take(struct mutex *m, uintptr_t site, bool interruptible)
 {
 	struct task *me = task_current();
 	bool on;
-	lockdep_might_sleep("mutex_lock", site);
+	if (lockdep_active)
+		lockdep_might_sleep("mutex_lock", site);
 	on = irq_save();
 	spin_lock(&m->guard);
 	if (m->owner == me) {
@@ -64,7 +65,8 @@ static int mutex_take(struct mutex *m, uintptr_t site, bool interruptible)
 		       "(a mutex is not recursive)",
 		       m->dep.name, me->id, me->name);
 	}
-	lockdep_acquire(&m->dep, site); /* before sleeping: report, then hang */
+	if (lockdep_active)
+		lockdep_acquire(&m->dep, site); /* before sleeping: report, then hang */
 	if (m->owner)
 		m->contended++;
 	while (m->owner && m->owner != me) {
@@ -78,7 +80,8 @@ static int mutex_take(struct mutex *m, uintptr_t site, bool interruptible)
 		spin_lock(&m->guard);
 		if (m->owner != me && interruptible) {
 			spin_unlock(&m->guard);
-			lockdep_release(&m->dep, site);
+			if (lockdep_active)
+				lockdep_release(&m->dep, site);
 			irq_restore(on);
 			return -EINTR;
 		}
@@ -107,7 +110,8 @@ bool mutex_trylock(struct mutex *m)
 	if (!m->owner) {
 		m->owner = task_current();
 		m->owner_pc = CALLER;
-		lockdep_acquire(&m->dep, CALLER);
+		if (lockdep_active)
+			lockdep_acquire(&m->dep, CALLER);
 		got = true;
 	}
 	spin_unlock(&m->guard);
@@ -127,7 +131,8 @@ void mutex_unlock(struct mutex *m)
 		kfatal("mutex_unlock: '%s' is held by %s%d, not by the caller",
 		       m->dep.name, o ? "task " : "nobody ", o ? o->id : 0);
 	}
-	lockdep_release(&m->dep, CALLER);
+	if (lockdep_active)
+		lockdep_release(&m->dep, CALLER);
 	/* Hand-off: the first waiter becomes the owner before it runs. */
 	next = m->waiters.head;
 	m->owner = next;
@@ -153,7 +158,8 @@ void sem_down(struct semaphore *s)
 {
 	struct task *me = task_current();
 	bool on;
-	lockdep_might_sleep("sem_down", CALLER);
+	if (lockdep_active)
+		lockdep_might_sleep("sem_down", CALLER);
 	on = irq_save();
 	spin_lock(&s->guard);
 	while (s->count == 0) { /* Mesa: check again after every wake-up */
@@ -214,7 +220,8 @@ void cond_wait(struct condvar *c, struct mutex *m)
 {
 	struct task *me = task_current();
 	bool on;
-	lockdep_might_sleep("cond_wait", CALLER);
+	if (lockdep_active)
+		lockdep_might_sleep("cond_wait", CALLER);
 	mutex_assert_held(m);
 	on = irq_save();
 	mutex_unlock(m);

@@ -19,6 +19,7 @@
 #include "mm/kstack.h"
 #include "mm/vm.h"
 #include "sched/class.h"
+#include "sync/spinlock.h"
 
 #define FIRST_RUN_NEVER UINT64_MAX
 
@@ -27,6 +28,12 @@ static struct mlfq mlfq;
 static const struct sched_class *cls = &sched_mlfq_class;
 static struct task main_task, *idle;
 static struct task *current;
+/*
+ * Every task alive (not yet reaped), newest first, and its length: guarded
+ * by the spinlock "tasks" (the panic path's stack namer reads the list
+ * without it: the machine is stopping).
+ */
+static struct spinlock tasks_lock;
 static struct task *all_tasks;
 static uint64_t next_boost;   /* the tick of the next boost (plan_boost) */
 static struct task *sleepers; /* sorted by wake_at */
@@ -387,19 +394,23 @@ static TRAP_CALL void sched_tick(uint64_t now, struct trap_frame *tf)
 
 static void task_list_add(struct task *t)
 {
+	spin_lock(&tasks_lock);
 	t->all_link = all_tasks;
 	all_tasks = t;
 	ntasks++;
+	spin_unlock(&tasks_lock);
 }
 
 static void task_list_remove(struct task *t)
 {
+	spin_lock(&tasks_lock);
 	for (struct task **p = &all_tasks; *p; p = &(*p)->all_link)
 		if (*p == t) {
 			*p = t->all_link;
 			ntasks--;
-			return;
+			break;
 		}
+	spin_unlock(&tasks_lock);
 }
 
 /* Where every new task begins: the hand-built trap frame "returns" here. */
@@ -829,6 +840,7 @@ void sched_init(void)
 	if (trace_on)
 		kprintf("SCHED levels %d policy %s\n", p.levels,
 			sched_policy_name());
+	spin_init(&tasks_lock, "tasks");
 	task_init_fields(&main_task, "main");
 	main_task.kstack_top = (uint32_t)boot_stack_top;
 	main_task.state = TASK_RUNNING;
@@ -867,8 +879,8 @@ uint32_t task_count(void)
 
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
 {
-	bool on = irq_save();
+	spin_lock(&tasks_lock); /* interrupts off too: no task changes */
 	for (struct task *t = all_tasks; t; t = t->all_link)
 		fn(t, ctx);
-	irq_restore(on);
+	spin_unlock(&tasks_lock);
 }

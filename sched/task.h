@@ -172,7 +172,8 @@ int wq_wake_all(struct wait_queue *wq);
 const char *task_state_name(enum task_state s);
 /* Tasks alive (not yet reaped), idle and main included. */
 uint32_t task_count(void);
-/* Visit every task (for the console and the gdb helpers' tests). */
+/* Visit every task (for the console and the gdb helpers' tests), under
+ * the spinlock "tasks": fn must not sleep or create or reap tasks. */
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx);
 
 /* Statistics of the scheduler itself. */

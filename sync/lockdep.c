@@ -32,7 +32,7 @@ struct lockdep_class {
 	struct lock_class_key *key; /* NULL: a free slot */
 };
 
-static bool enabled = true;
+bool lockdep_active;
 static struct lockdep_class classes[LOCKDEP_MAX_CLASSES];
 static uint16_t nclasses; /* slots used so far (some may be forgotten) */
 static uint16_t order[LOCKDEP_MAX_CLASSES + 1][LOCKDEP_MAX_CLASSES + 1];
@@ -130,17 +130,17 @@ static void say_held(const struct lockdep_task *t)
 
 void lockdep_init(void)
 {
-	enabled = cmdline_bool("lockdep", true);
+	lockdep_active = cmdline_bool("lockdep", cmdline_has("test"));
 }
 
 bool lockdep_enabled(void)
 {
-	return enabled;
+	return lockdep_active;
 }
 
 void lockdep_set_enabled(bool on)
 {
-	enabled = on;
+	lockdep_active = on;
 }
 
 void lockdep_set_current(lockdep_current_t fn)
@@ -326,7 +326,7 @@ void lockdep_acquire(const struct lockdep_map *m, uintptr_t site)
 	struct lockdep_task *t;
 	uint16_t cls;
 	bool on;
-	if (!enabled || !m->key || busy)
+	if (!lockdep_active || !m->key || busy)
 		return;
 	on = irq_save();
 	busy = true;
@@ -361,7 +361,7 @@ void lockdep_release(const struct lockdep_map *m, uintptr_t site)
 	struct lockdep_task *t;
 	bool on;
 	int n;
-	if (!enabled || !m->key || busy)
+	if (!lockdep_active || !m->key || busy)
 		return;
 	on = irq_save();
 	busy = true;
@@ -392,7 +392,7 @@ void lockdep_might_sleep(const char *what, uintptr_t site)
 	struct lockdep_task *t;
 	bool on, spin = false;
 	int n;
-	if (!enabled || busy)
+	if (!lockdep_active || busy)
 		return;
 	on = irq_save();
 	busy = true;
@@ -415,7 +415,7 @@ void lockdep_might_sleep(const char *what, uintptr_t site)
 void lockdep_task_exit(struct lockdep_task *t)
 {
 	bool on;
-	if (!enabled || t->depth == 0 || busy)
+	if (!lockdep_active || t->depth == 0 || busy)
 		return;
 	on = irq_save();
 	busy = true;

@@ -1355,8 +1355,8 @@ orders it has seen (A -> B: B was taken while A was held).  Then every task
 holding locks, each lock with the call site that took it (lockdep's held
 stack, from struct task's ld), and every blocked task with what it waits
 for: a mutex and its owner, a pipe, a child (struct task's wait_what,
-wait_name, wait_obj and wait_owner).  Last, the frame allocator's spinlock
-"frames" (mm/frame.c): free or held, and where it was taken."""
+wait_name, wait_obj and wait_owner).  Last, the task list's spinlock
+"tasks" (sched/task.c): free or held, and where it was taken."""
 
     def __init__(self):
         super().__init__("keel-locks")
@@ -1393,12 +1393,12 @@ wait_name, wait_obj and wait_owner).  Last, the frame allocator's spinlock
             if w:
                 print("task %d '%s' waits for %s" % (
                     int(t["id"]), cstring(t["name"]), w))
-        fl = kvar("frame.c", "frames_lock")
-        if int(fl["locked"]):
-            print("spinlock 'frames': held, taken at %s" %
-                  symbolise(int(fl["owner_pc"])))
+        tl = kvar("task.c", "tasks_lock")
+        if int(tl["locked"]):
+            print("spinlock 'tasks': held by CPU %d, taken at %s" % (
+                int(tl["locked"]) - 1, symbolise(int(tl["owner_pc"]))))
         else:
-            print("spinlock 'frames': free")
+            print("spinlock 'tasks': free")
 
 
 class KeelDeadlock(KeelCommand):
