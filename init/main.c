@@ -33,7 +33,6 @@
 #include "sched/task.h"
 #include "sched/workload_run.h"
 #include "shell/shell.h"
-#include "sync/lockdep.h"
 
 #define KEEL_VERSION "0.1"
 
@@ -91,7 +90,6 @@ static void check_memory(void)
 static void cpu_init(void)
 {
 	panic_init(); /* the trap path reports through panic from now on */
-	lockdep_init(); /* lockdep=: every lock's order is checked from here */
 	gdt_init();   /* segments and the TSS: traps have a stack to use */
 	idt_init();   /* all 256 vectors reach trap_dispatch */
 	irq_init();   /* PICs remapped to 32..47, all lines masked */

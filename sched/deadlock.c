@@ -269,7 +269,7 @@ void deadlock_note_wait(struct task *t)
 
 void deadlock_init(void)
 {
-	uint32_t s = cmdline_uint("deadlock.check", DEADLOCK_CHECK_DEFAULT_S, 0,
-				  3600);
+	uint32_t s =
+	    cmdline_uint("deadlock.check", DEADLOCK_CHECK_DEFAULT_S, 0, 3600);
 	deadlock_set_check_period(s * time_hz());
 }

@@ -66,7 +66,8 @@ static int mutex_take(struct mutex *m, uintptr_t site, bool interruptible)
 		       m->dep.name, me->id, me->name);
 	}
 	if (lockdep_active)
-		lockdep_acquire(&m->dep, site); /* before sleeping: report, then hang */
+		lockdep_acquire(&m->dep,
+				site); /* before sleeping: report, then hang */
 	if (m->owner)
 		m->contended++;
 	while (m->owner && m->owner != me) {

@@ -557,7 +557,8 @@ static void sleepers_insert(struct task *t)
 void task_sleep(uint32_t n)
 {
 	bool on;
-	lockdep_might_sleep("task_sleep", (uintptr_t)__builtin_return_address(0));
+	lockdep_might_sleep("task_sleep",
+			    (uintptr_t)__builtin_return_address(0));
 	on = irq_save();
 	if (n > 0 && current != idle) {
 		current->wait_what = "sleep";
@@ -832,6 +833,7 @@ int sched_set_params(const struct mlfq_params *p)
 void sched_init(void)
 {
 	struct mlfq_params p;
+	lockdep_init(); /* lockdep=: before the first lock (tasks_lock) */
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
 	cls = sched_class_from_cmdline();

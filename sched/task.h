@@ -114,7 +114,7 @@ struct task {
 	uintptr_t wait_obj;
 	const char *wait_name; /* the object's own name, if any */
 	struct task *(*wait_owner)(uintptr_t obj);
-	uint64_t wait_since; /* the tick it blocked */
+	uint64_t wait_since;	/* the tick it blocked */
 	struct lockdep_task ld; /* locks held (sync/lockdep.h) */
 
 	/* Accounting. */

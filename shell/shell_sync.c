@@ -74,15 +74,15 @@ int shell_cmd_locks(int argc, char **argv)
 	if (argc == 2 && !orders)
 		return shell_bad("'%s' is not 'orders'", argv[1]);
 	lockdep_get_stats(&st);
-	shell_printf("lockdep %s: %u classes, %u orders, %u acquisitions; "
-		     "reports: %u cycles, %u recursions, %u sleeps in a "
-		     "spinlock, %u other\n",
-		     lockdep_enabled() ? "on" : "off", st.classes, st.orders,
-		     st.acquisitions, st.reports[LOCKDEP_R_CYCLE],
-		     st.reports[LOCKDEP_R_RECURSION], st.reports[LOCKDEP_R_SLEEP],
-		     st.reports[LOCKDEP_R_UNBALANCED] +
-			 st.reports[LOCKDEP_R_EXIT_HELD] +
-			 st.reports[LOCKDEP_R_LIMIT]);
+	shell_printf(
+	    "lockdep %s: %u classes, %u orders, %u acquisitions; "
+	    "reports: %u cycles, %u recursions, %u sleeps in a "
+	    "spinlock, %u other\n",
+	    lockdep_enabled() ? "on" : "off", st.classes, st.orders,
+	    st.acquisitions, st.reports[LOCKDEP_R_CYCLE],
+	    st.reports[LOCKDEP_R_RECURSION], st.reports[LOCKDEP_R_SLEEP],
+	    st.reports[LOCKDEP_R_UNBALANCED] + st.reports[LOCKDEP_R_EXIT_HELD] +
+		st.reports[LOCKDEP_R_LIMIT]);
 	snap.n = 0;
 	task_for_each(held_take, &snap); /* with interrupts off */
 	if (snap.n == 0)
@@ -106,7 +106,8 @@ int shell_cmd_locks(int argc, char **argv)
 	return SHELL_OK;
 }
 
-/* ------------------------------------------------------ the demonstration -- */
+/* ------------------------------------------------------ the demonstration --
+ */
 
 /*
  * `deadlock demo`: two kernel threads each take one mutex and then want
@@ -137,7 +138,8 @@ static int demo_thread(void *arg)
 static int demo_start(void)
 {
 	if (demo_t[0])
-		return shell_bad("a demonstration is running: 'deadlock break'");
+		return shell_bad(
+		    "a demonstration is running: 'deadlock break'");
 	mutex_init(&demo_m[0], "demo.first");
 	mutex_init(&demo_m[1], "demo.second");
 	demo_holding = 0;
@@ -192,4 +194,3 @@ int shell_cmd_deadlock(int argc, char **argv)
 		deadlock_report(&cycles[i], shell_printf);
 	return SHELL_OK;
 }
-

@@ -236,8 +236,9 @@ static void say_order(const struct lockdep_order *o)
 	char s1[64], s2[64];
 	say("  '%s' -> '%s': task %d '%s' took '%s' at %s, then '%s' at %s",
 	    lockdep_class_name(o->from), lockdep_class_name(o->to), o->task_id,
-	    o->task, lockdep_class_name(o->from), site_name(o->from_site, s1, 64),
-	    lockdep_class_name(o->to), site_name(o->to_site, s2, 64));
+	    o->task, lockdep_class_name(o->from),
+	    site_name(o->from_site, s1, 64), lockdep_class_name(o->to),
+	    site_name(o->to_site, s2, 64));
 }
 
 /* "the cycle: 'B' -> 'C' -> 'A' -> 'B'" on one line (cut if very long). */
@@ -266,8 +267,8 @@ static void report_cycle(const struct lockdep_task *t, uint16_t a, uint16_t b,
 	count_report(LOCKDEP_R_CYCLE);
 	say("possible circular locking dependency (circular wait, not yet "
 	    "happened)");
-	say("task %d '%s' takes '%s' at %s while holding '%s':", t->id,
-	    t->name, lockdep_class_name(b), site_name(site, s, sizeof(s)),
+	say("task %d '%s' takes '%s' at %s while holding '%s':", t->id, t->name,
+	    lockdep_class_name(b), site_name(site, s, sizeof(s)),
 	    lockdep_class_name(a));
 	say_held(t);
 	say("but the opposite order was seen before:");
@@ -334,7 +335,8 @@ void lockdep_acquire(const struct lockdep_map *m, uintptr_t site)
 	acquisitions++;
 	cls = class_of(m);
 	if (cls) {
-		int n = t->depth < LOCKDEP_MAX_HELD ? t->depth : LOCKDEP_MAX_HELD;
+		int n =
+		    t->depth < LOCKDEP_MAX_HELD ? t->depth : LOCKDEP_MAX_HELD;
 		for (int i = 0; i < n; i++)
 			if (t->held[i].cls == cls) {
 				report_recursion(t, &t->held[i], m, cls, site);

@@ -145,9 +145,8 @@ spin_lock_at(struct spinlock *l, uintptr_t site)
 	irq_push_fast();
 	if (lockdep_active)
 		lockdep_acquire(&l->dep, site);
-	if (__builtin_expect(cmpxchg(&l->locked, SPIN_FREE, spin_mine()) !=
-				 SPIN_FREE,
-			     0))
+	if (__builtin_expect(
+		cmpxchg(&l->locked, SPIN_FREE, spin_mine()) != SPIN_FREE, 0))
 		spin_wait_(l);
 	l->owner_pc = site;
 }
@@ -200,7 +199,7 @@ bool ticket_held(const struct ticketlock *l);
 			irqs_on_(__func__);                                    \
 	} while (0)
 __attribute__((noreturn)) void spin_not_held_(const struct spinlock *l,
-					       const char *func);
+					      const char *func);
 __attribute__((noreturn)) void irqs_on_(const char *func);
 
 #endif

@@ -36,8 +36,8 @@ static void out_print(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (out_len < sizeof(out))
-		out_len += (size_t)fmt_vsnprintf(out + out_len,
-						 sizeof(out) - out_len, fmt, ap);
+		out_len += (size_t)fmt_vsnprintf(
+		    out + out_len, sizeof(out) - out_len, fmt, ap);
 	va_end(ap);
 }
 
@@ -78,7 +78,8 @@ KTEST_BUDGET(deadlock, two_threads_two_mutexes_cycle_named, 2000)
 	static struct pair ab = {&m1, &m2}, ba = {&m2, &m1};
 	static struct deadlock_cycle cycles[2];
 	struct task *a, *b;
-	uint32_t autos = deadlock_auto_reports(), period = deadlock_check_period();
+	uint32_t autos = deadlock_auto_reports(),
+		 period = deadlock_check_period();
 	int n, ida, idb;
 
 	mutex_init_key(&m1, "dl.m1", &key1);
@@ -109,11 +110,10 @@ KTEST_BUDGET(deadlock, two_threads_two_mutexes_cycle_named, 2000)
 	KEXPECT_TRUE(has("'dl-b' waits for mutex 'dl.m1'"));
 	fmt_snprintf(want, 64, "held by task %d", idb);
 	KEXPECT_TRUE(has(want)); /* a waits for b */
-	fmt_snprintf(want, 64, "circular wait: %d -> %d -> %d", ida, idb,
-		     ida);
+	fmt_snprintf(want, 64, "circular wait: %d -> %d -> %d", ida, idb, ida);
 	if (!has(want)) { /* the walk may start at either */
-		fmt_snprintf(want, 64, "circular wait: %d -> %d -> %d",
-			     idb, ida, idb);
+		fmt_snprintf(want, 64, "circular wait: %d -> %d -> %d", idb,
+			     ida, idb);
 		KEXPECT_TRUE(has(want));
 	}
 	KEXPECT_TRUE(has("1. mutual exclusion"));

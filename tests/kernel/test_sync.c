@@ -42,36 +42,49 @@ struct race {
 	int rounds;
 };
 
+/* Racers still running (the last one alone has nobody to be preempted
+ * for: a switch to itself is no preemption). */
+static volatile uint32_t racers_left;
+
 /*
  * At least r->rounds increments, and on until the timer has preempted
- * this thread once (so the threads really interleave); returns how many.
+ * this thread once (so the threads really interleave) or it is the last
+ * one left; returns how many.
  */
 static int racer(void *arg)
 {
 	struct race *r = arg;
 	struct task *me = task_current();
 	int i = 0;
-	while (i < r->rounds || me->preempted < 1) {
+	while (i < r->rounds || (me->preempted == 0 && racers_left > 1)) {
 		r->lock(r->obj);
 		slow_increment();
 		r->unlock(r->obj);
 		i++;
 	}
+	fetch_add(&racers_left, (uint32_t)-1);
 	return i;
 }
 
-/* Run NTHREADS racers; returns the increments they made. */
-static uint32_t run_racers(struct race *r)
+/* Run NTHREADS racers; returns the increments they made, and in
+ * *preempted how often the timer took the CPU from one of them. */
+static uint32_t run_racers(struct race *r, uint32_t *preempted)
 {
 	struct task *t[NTHREADS];
 	uint32_t made = 0;
 	counter = 0;
+	racers_left = NTHREADS;
+	*preempted = 0;
 	for (int i = 0; i < NTHREADS; i++) {
 		t[i] = task_create("racer", racer, r);
 		KASSERT_NOT_NULL(t[i]);
 	}
-	for (int i = 0; i < NTHREADS; i++)
+	for (int i = 0; i < NTHREADS; i++) {
+		while (t[i]->state != TASK_ZOMBIE)
+			task_sleep(1);
+		*preempted += t[i]->preempted;
 		made += (uint32_t)task_wait(t[i]);
+	}
 	return made;
 }
 
@@ -88,9 +101,10 @@ KTEST_BUDGET(sync, spinlock_counter_exact_under_preemption, 3000)
 {
 	static struct spinlock l;
 	struct race r = {spin_lock_v, spin_unlock_v, &l, ROUNDS};
-	uint32_t made;
+	uint32_t made, preempted;
 	spin_init(&l, "test.counter");
-	made = run_racers(&r);
+	made = run_racers(&r, &preempted);
+	KEXPECT_GT(preempted, 0); /* the timer did interleave them */
 	KEXPECT_GE(made, NTHREADS * ROUNDS);
 	KEXPECT_EQ(counter, made);
 	KEXPECT_FALSE(l.locked);
@@ -110,9 +124,10 @@ KTEST_BUDGET(sync, ticket_lock_counter_exact_under_preemption, 3000)
 {
 	static struct ticketlock l;
 	struct race r = {ticket_lock_v, ticket_unlock_v, &l, ROUNDS};
-	uint32_t made;
+	uint32_t made, preempted;
 	ticket_init(&l, "test.ticket");
-	made = run_racers(&r);
+	made = run_racers(&r, &preempted);
+	KEXPECT_GT(preempted, 0);
 	KEXPECT_GE(made, NTHREADS * ROUNDS);
 	KEXPECT_EQ(counter, made);
 	/* Every ticket handed out was served. */
@@ -137,9 +152,9 @@ KTEST_BUDGET(sync, mutex_counter_exact_with_sleeping_waiters, 3000)
 {
 	static struct mutex m;
 	struct race r = {mutex_lock_yield, mutex_unlock_v, &m, ROUNDS / 3};
-	uint32_t made;
+	uint32_t made, preempted;
 	mutex_init(&m, "test.mutex");
-	made = run_racers(&r);
+	made = run_racers(&r, &preempted);
 	KEXPECT_GE(made, NTHREADS * (ROUNDS / 3));
 	KEXPECT_EQ(counter, made);
 	KEXPECT_GT(m.contended, 0); /* waiters really slept */
@@ -180,7 +195,8 @@ KTEST(sync, mutex_hands_off_in_arrival_order)
 			task_sleep(1);
 		KEXPECT_STREQ(t[i]->wait_what, "mutex");
 		KEXPECT_PTR_EQ(t[i]->wait_obj, &o.m);
-		KEXPECT_PTR_EQ(t[i]->wait_owner(t[i]->wait_obj), task_current());
+		KEXPECT_PTR_EQ(t[i]->wait_owner(t[i]->wait_obj),
+			       task_current());
 	}
 	mutex_unlock(&o.m);
 	for (int i = 0; i < 3; i++)
