@@ -127,16 +127,25 @@ static void print_link(const struct deadlock_link *l, deadlock_print_t print)
 	print(" (%p), held by task %d\n", (void *)l->obj, l->owner_id);
 }
 
-static void print_holds(const struct deadlock_link *l, deadlock_print_t print)
+/*
+ * What a task of the cycle holds: the cycle itself says it (the task the
+ * previous link waits for owns what that link waits on), lockdep or not;
+ * lockdep's stack adds any other lock it holds.
+ */
+static void print_holds(const struct deadlock_cycle *c, int i,
+			deadlock_print_t print)
 {
-	print("     task %d holds", l->id);
-	if (l->nheld == 0)
-		print(" what task %d's wait needs (locks not tracked: "
-		      "lockdep=off)",
-		      l->id);
-	for (int i = 0; i < l->nheld && i < 4; i++)
-		print("%s '%s'", i ? "," : "", l->held[i]);
-	print(" while it waits\n");
+	const struct deadlock_link *l = &c->link[i];
+	const struct deadlock_link *before = &c->link[(i + c->n - 1) % c->n];
+	print("     task %d holds %s", l->id,
+	      before->what ? before->what : "?");
+	if (before->label)
+		print(" '%s'", before->label);
+	print(", which task %d waits for", before->id);
+	for (int k = 0; k < l->nheld && k < 4; k++)
+		if (!before->label || strcmp(l->held[k], before->label) != 0)
+			print(", and '%s'", l->held[k]);
+	print(", while it waits itself\n");
 }
 
 void deadlock_report(const struct deadlock_cycle *c, deadlock_print_t print)
@@ -152,7 +161,7 @@ void deadlock_report(const struct deadlock_cycle *c, deadlock_print_t print)
 	print("  2. hold and wait: each task keeps what it holds while it "
 	      "waits\n");
 	for (int i = 0; i < c->n; i++)
-		print_holds(&c->link[i], print);
+		print_holds(c, i, print);
 	print("  3. no preemption: only an owner releases; the kernel takes "
 	      "nothing back\n");
 	print("  4. circular wait:");

@@ -41,6 +41,10 @@ static void held_take(struct task *t, void *ctx)
 	r->id = t->id;
 	strlcpy(r->name, t->name, sizeof(r->name));
 	r->depth = t->ld.depth;
+	if (t == task_current())
+		r->depth--; /* the top is "tasks", this listing's own */
+	if (r->depth == 0)
+		return;
 	r->waits = t->state == TASK_BLOCKED ? t->wait_name : NULL;
 	for (int i = 0; i < r->depth && i < LOCKS_MAX_HELD; i++) {
 		r->lock[i] = t->ld.held[i].map->name;

@@ -1437,14 +1437,15 @@ no preemption, circular wait."""
             print("the four conditions of deadlock, all met:")
             print("  1. mutual exclusion: each of these is held by one task at a time")
             print("  2. hold and wait: each task keeps what it holds while it waits")
-            for a in c:
-                t = tasks[a]
-                held = [t["ld"]["held"][i]["map"]["name"].string()
-                        for i in range(min(int(t["ld"]["depth"]), 12))]
-                held = [h for h in held if not int(t["wait_name"])
-                        or h != t["wait_name"].string()]
-                print("     task %d holds %s" % (int(t["id"]), ", ".join(
-                    "'%s'" % h for h in held) or "(locks not tracked)"))
+            for i, a in enumerate(c):
+                # the task before it in the cycle waits for what it holds
+                t, before = tasks[a], tasks[c[i - 1]]
+                what = before["wait_what"].string()
+                if int(before["wait_name"]):
+                    what += " '%s'" % before["wait_name"].string()
+                print("     task %d holds %s, which task %d waits for, "
+                      "while it waits itself" % (
+                          int(t["id"]), what, int(before["id"])))
             print("  3. no preemption: only an owner releases; the kernel takes nothing back")
             print("  4. circular wait: %s -> %d" % (
                 " -> ".join(str(int(tasks[a]["id"])) for a in c),
