@@ -11,6 +11,7 @@
 #include "arch/gdt.h"
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "fs/pipe.h"
 #include "fs/tty.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -390,6 +391,28 @@ void proc_sweep(void)
 	irq_restore(on);
 }
 
+/*
+ * The one task whose process holds that end of the pipe (fs/pipe.h's
+ * finder), or NULL when no process or several do.
+ */
+static struct task *pipe_holder(const void *pipe, bool write_end)
+{
+	struct task *found = NULL;
+	for (struct proc *p = all_procs; p; p = p->all_next) {
+		bool holds = false;
+		if (p->state != PROC_ALIVE)
+			continue;
+		for (int i = 0; i < PROC_FDS && !holds; i++)
+			holds = p->fd[i] &&
+				pipe_file_is_end(p->fd[i], pipe, write_end);
+		if (holds && found)
+			return NULL; /* several: any may end the wait */
+		if (holds)
+			found = p->task;
+	}
+	return found;
+}
+
 void proc_init(void)
 {
 	if (!pageref_init())
@@ -399,4 +422,5 @@ void proc_init(void)
 	tty_init();
 	tty_set_interrupt(console_interrupt);
 	trap_set_user_hook(user_return);
+	pipe_set_holder_finder(pipe_holder);
 }

@@ -124,7 +124,11 @@ static void print_link(const struct deadlock_link *l, deadlock_print_t print)
 	      l->what ? l->what : "?");
 	if (l->label)
 		print(" '%s'", l->label);
-	print(" (%p), held by task %d\n", (void *)l->obj, l->owner_id);
+	if (l->label)
+		print(" (%p), held by task %d\n", (void *)l->obj, l->owner_id);
+	else /* a pipe's other end, a child: not "held" */
+		print(" (%p), which only task %d can end\n", (void *)l->obj,
+		      l->owner_id);
 }
 
 /*
@@ -137,11 +141,13 @@ static void print_holds(const struct deadlock_cycle *c, int i,
 {
 	const struct deadlock_link *l = &c->link[i];
 	const struct deadlock_link *before = &c->link[(i + c->n - 1) % c->n];
-	print("     task %d holds %s", l->id,
-	      before->what ? before->what : "?");
 	if (before->label)
-		print(" '%s'", before->label);
-	print(", which task %d waits for", before->id);
+		print("     task %d holds %s '%s', which task %d waits for",
+		      l->id, before->what, before->label, before->id);
+	else
+		print("     task %d holds what task %d's %s waits for (%p)",
+		      l->id, before->id, before->what ? before->what : "wait",
+		      (void *)before->obj);
 	for (int k = 0; k < l->nheld && k < 4; k++)
 		if (!before->label || strcmp(l->held[k], before->label) != 0)
 			print(", and '%s'", l->held[k]);
@@ -151,7 +157,11 @@ static void print_holds(const struct deadlock_cycle *c, int i,
 void deadlock_report(const struct deadlock_cycle *c, deadlock_print_t print)
 {
 	uint64_t now = time_ticks();
-	print("deadlock: %d tasks wait for each other in a cycle:\n", c->n);
+	if (c->n == 1)
+		print("deadlock: task %d waits for itself:\n", c->link[0].id);
+	else
+		print("deadlock: %d tasks wait for each other in a cycle:\n",
+		      c->n);
 	for (int i = 0; i < c->n; i++)
 		print_link(&c->link[i], print);
 	print("the four conditions of deadlock (001_99f86f884551d980.txt 2.5), "
