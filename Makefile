@@ -95,7 +95,7 @@ TEST_DEPS      :=
 -include $(sort $(wildcard mk/*.mk))
 
 KASM_SRCS := $(sort $(wildcard boot/*.asm arch/*.asm sched/*.asm))
-KC_SRCS   := $(sort $(wildcard arch/*.c drivers/*.c kernel/*.c mm/*.c sched/*.c \
+KC_SRCS   := $(sort $(wildcard arch/*.c drivers/*.c kernel/*.c sync/*.c mm/*.c sched/*.c \
                       fs/*.c proc/*.c \
                       shell/*.c init/*.c \
                       lib/*.c tests/pure/*.c tests/kernel/*.c \

@@ -166,6 +166,42 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * Atomic read-modify-write, the hardware under every lock (OSTEP ch. 28):
+ * xchg with a memory operand is locked by the CPU itself; cmpxchg and xadd
+ * (i486 and later) need the `lock` prefix to be atomic against other CPUs.
+ */
+static inline uint32_t xchg(volatile uint32_t *p, uint32_t v)
+{
+	__asm__ volatile("xchgl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+	return v;
+}
+
+/* If *p == old, store new; returns what *p held. */
+static inline uint32_t cmpxchg(volatile uint32_t *p, uint32_t old,
+			       uint32_t new_)
+{
+	uint32_t prev;
+	__asm__ volatile("lock cmpxchgl %2, %1"
+			 : "=a"(prev), "+m"(*p)
+			 : "r"(new_), "0"(old)
+			 : "memory");
+	return prev;
+}
+
+/* Add v to *p; returns the value before (OSTEP's FetchAndAdd). */
+static inline uint32_t fetch_add(volatile uint32_t *p, uint32_t v)
+{
+	__asm__ volatile("lock xaddl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+	return v;
+}
+
+/* The spin-wait hint (a `rep nop` on CPUs older than the P4). */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
 struct __attribute__((packed)) x86_dtr {
 	uint16_t limit;
 	uint32_t base;

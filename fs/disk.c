@@ -296,8 +296,8 @@ static int identify(void)
 
 int disk_init(void)
 {
-	wq_init(&irq_wq);
-	wq_init(&idle_wq);
+	wq_init_named(&irq_wq, "disk irq");
+	wq_init_named(&idle_wq, "disk channel");
 	if (ata_bus_floating()) {
 		kprintf("disk: no IDE controller on the primary channel; "
 			"going on without a disk\n");

@@ -10,6 +10,7 @@
 #include "arch/x86.h"
 #include "lib/errno.h"
 #include "mm/kheap.h"
+#include "sched/deadlock.h"
 #include "sched/task.h"
 
 struct pipe {
@@ -20,6 +21,38 @@ struct pipe {
 };
 
 static uint32_t npipes;
+static pipe_holder_t holder_of;
+
+void pipe_set_holder_finder(pipe_holder_t f)
+{
+	holder_of = f;
+}
+
+bool pipe_file_is_end(const struct file *f, const void *pipe, bool write_end)
+{
+	return f->priv == pipe &&
+	       f->kind == (write_end ? FILE_PIPE_WRITE : FILE_PIPE_READ);
+}
+
+static struct task *writer_of(uintptr_t pipe)
+{
+	return holder_of ? holder_of((const void *)pipe, true) : NULL;
+}
+
+static struct task *reader_of(uintptr_t pipe)
+{
+	return holder_of ? holder_of((const void *)pipe, false) : NULL;
+}
+
+/* ps, gdb and the deadlock detector: what this end waits for. */
+static void note_wait(struct pipe *p, bool reading)
+{
+	struct task *me = task_current();
+	me->wait_what = reading ? "pipe read" : "pipe write";
+	me->wait_obj = (uintptr_t)p;
+	me->wait_owner = reading ? writer_of : reader_of;
+	deadlock_note_wait(me);
+}
 
 static int pipe_read(struct file *f, void *buf, uint32_t n)
 {
@@ -32,6 +65,7 @@ static int pipe_read(struct file *f, void *buf, uint32_t n)
 			irq_restore(on);
 			return file_interrupted() ? -EINTR : -EAGAIN;
 		}
+		note_wait(p, true);
 		wq_block(&p->readq);
 	}
 	while (got < n && p->count > 0) {
@@ -65,6 +99,7 @@ static int pipe_write(struct file *f, const void *buf, uint32_t n)
 				irq_restore(on);
 				return put ? (int)put : -EINTR;
 			}
+			note_wait(p, false);
 			wq_block(&p->writeq);
 			continue;
 		}
@@ -148,8 +183,8 @@ int pipe_create(struct file **rd, struct file **wr, uint32_t flags)
 		kfree(p);
 		return -ENOMEM;
 	}
-	wq_init(&p->readq);
-	wq_init(&p->writeq);
+	wq_init_named(&p->readq, "pipe read");
+	wq_init_named(&p->writeq, "pipe write");
 	p->readers = p->writers = 1;
 	(*rd)->priv = (*wr)->priv = p;
 	npipes++;

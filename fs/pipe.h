@@ -19,4 +19,20 @@
 /* Two files, the read end and the write end; 0 or -ENOMEM. */
 int pipe_create(struct file **rd, struct file **wr, uint32_t flags);
 
+/*
+ * The wait-for graph's edge of a blocked end (sched/deadlock.h): a reader
+ * of an empty pipe waits for whoever holds the write end, a writer of a
+ * full one for whoever holds the read end.  Who holds an end is the
+ * process layer's to know (its descriptor tables): it hands down a finder
+ * that returns the one task whose process holds that end of the pipe, or
+ * NULL when none or several do (any of several could end the wait: not
+ * one edge).  The reader itself, holding the write end it forgot to
+ * close, is a cycle of one.
+ */
+struct task;
+typedef struct task *(*pipe_holder_t)(const void *pipe, bool write_end);
+void pipe_set_holder_finder(pipe_holder_t f);
+/* Whether f is the given end of the pipe (for the finder). */
+bool pipe_file_is_end(const struct file *f, const void *pipe, bool write_end);
+
 #endif

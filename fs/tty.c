@@ -167,7 +167,7 @@ static const struct file_ops tty_ops = {
 
 void tty_init(void)
 {
-	wq_init(&readers);
+	wq_init_named(&readers, "console read");
 }
 
 struct file *tty_open(void)

@@ -29,6 +29,7 @@
 #include "mm/mm.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "sched/deadlock.h"
 #include "sched/task.h"
 #include "sched/workload_run.h"
 #include "shell/shell.h"
@@ -98,6 +99,7 @@ static void cpu_init(void)
 	sti();		   /* from here on the timer interrupts us */
 	mm_init();	   /* frames, the final page directory, the heap */
 	sched_init();	   /* kmain becomes task "main"; the timer preempts */
+	deadlock_init();   /* deadlock.check=: the wait-for graph's check */
 	disk_init();	   /* the swap disk, if one is attached (IRQ 14) */
 	proc_init();	   /* user faults, the console terminal */
 	syscall_init();	   /* int $0x80: Linux's i386 system calls */

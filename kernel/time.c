@@ -8,7 +8,7 @@
 #include "drivers/pit.h"
 #include "kernel/panic.h"
 
-#define TICK_HOOKS_MAX 4
+#define TICK_HOOKS_MAX 8
 
 static volatile uint64_t ticks;
 static uint32_t tick_hz;

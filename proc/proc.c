@@ -11,6 +11,7 @@
 #include "arch/gdt.h"
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "fs/pipe.h"
 #include "fs/tty.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -21,6 +22,7 @@
 #include "mm/kheap.h"
 #include "mm/pageref.h"
 #include "mm/uvm.h"
+#include "sched/deadlock.h"
 
 #define WNOHANG 1
 
@@ -93,8 +95,8 @@ struct proc *proc_alloc(const char *name)
 		return NULL;
 	}
 	strlcpy(p->name, name, sizeof(p->name));
-	wq_init(&p->child_wq);
-	wq_init(&p->exit_wq);
+	wq_init_named(&p->child_wq, "child");
+	wq_init_named(&p->exit_wq, "process exit");
 	return p;
 }
 
@@ -284,16 +286,40 @@ void proc_exit(int wstatus)
 	task_exit(0);
 }
 
+/* The wait-for graph's edge of a parent waiting for one child: that
+ * child's task (sched/deadlock.h). */
+static struct task *child_task(uintptr_t child)
+{
+	const struct proc *c = (const struct proc *)child;
+	return c->state == PROC_ALIVE ? c->task : NULL;
+}
+
+/* ps shows "child"; with one child to wait for, its task is the owner. */
+static void note_child_wait(struct proc *only, int n)
+{
+	struct task *me = task_current();
+	me->wait_what = "child";
+	if (n != 1)
+		return; /* any of several may end the wait: not one edge */
+	me->wait_obj = (uintptr_t)only;
+	me->wait_owner = child_task;
+	deadlock_note_wait(me);
+}
+
 int proc_wait4(int pid, int *wstatus, int options)
 {
 	struct proc *self = proc_current();
 	proc_sweep();
 	for (;;) {
 		bool any = false;
+		struct proc *last = NULL;
+		int n = 0;
 		for (struct proc *c = self->children; c; c = c->sibling) {
 			if (pid > 0 && c->pid != pid)
 				continue;
 			any = true;
+			last = c;
+			n++;
 			if (c->state == PROC_ZOMBIE) {
 				int cpid = c->pid;
 				*wstatus = reap(c);
@@ -306,6 +332,7 @@ int proc_wait4(int pid, int *wstatus, int options)
 			return 0;
 		if (task_current()->sigpending)
 			return -EINTR;
+		note_child_wait(last, n);
 		wq_block(&self->child_wq);
 	}
 }
@@ -364,6 +391,28 @@ void proc_sweep(void)
 	irq_restore(on);
 }
 
+/*
+ * The one task whose process holds that end of the pipe (fs/pipe.h's
+ * finder), or NULL when no process or several do.
+ */
+static struct task *pipe_holder(const void *pipe, bool write_end)
+{
+	struct task *found = NULL;
+	for (struct proc *p = all_procs; p; p = p->all_next) {
+		bool holds = false;
+		if (p->state != PROC_ALIVE)
+			continue;
+		for (int i = 0; i < PROC_FDS && !holds; i++)
+			holds = p->fd[i] &&
+				pipe_file_is_end(p->fd[i], pipe, write_end);
+		if (holds && found)
+			return NULL; /* several: any may end the wait */
+		if (holds)
+			found = p->task;
+	}
+	return found;
+}
+
 void proc_init(void)
 {
 	if (!pageref_init())
@@ -373,4 +422,5 @@ void proc_init(void)
 	tty_init();
 	tty_set_interrupt(console_interrupt);
 	trap_set_user_hook(user_return);
+	pipe_set_holder_finder(pipe_holder);
 }

@@ -19,6 +19,7 @@
 #include "mm/kstack.h"
 #include "mm/vm.h"
 #include "sched/class.h"
+#include "sync/spinlock.h"
 
 #define FIRST_RUN_NEVER UINT64_MAX
 
@@ -27,6 +28,12 @@ static struct mlfq mlfq;
 static const struct sched_class *cls = &sched_mlfq_class;
 static struct task main_task, *idle;
 static struct task *current;
+/*
+ * Every task alive (not yet reaped), newest first, and its length: guarded
+ * by the spinlock "tasks" (the panic path's stack namer reads the list
+ * without it: the machine is stopping).
+ */
+static struct spinlock tasks_lock;
 static struct task *all_tasks;
 static uint64_t next_boost;   /* the tick of the next boost (plan_boost) */
 static struct task *sleepers; /* sorted by wake_at */
@@ -387,19 +394,23 @@ static TRAP_CALL void sched_tick(uint64_t now, struct trap_frame *tf)
 
 static void task_list_add(struct task *t)
 {
+	spin_lock(&tasks_lock);
 	t->all_link = all_tasks;
 	all_tasks = t;
 	ntasks++;
+	spin_unlock(&tasks_lock);
 }
 
 static void task_list_remove(struct task *t)
 {
+	spin_lock(&tasks_lock);
 	for (struct task **p = &all_tasks; *p; p = &(*p)->all_link)
 		if (*p == t) {
 			*p = t->all_link;
 			ntasks--;
-			return;
+			break;
 		}
+	spin_unlock(&tasks_lock);
 }
 
 /* Where every new task begins: the hand-built trap frame "returns" here. */
@@ -435,7 +446,8 @@ static void task_init_fields(struct task *t, const char *name)
 	t->first_run = FIRST_RUN_NEVER;
 	t->space = vm_kernel_space();
 	t->tickets = SCHED_TICKETS_DEFAULT;
-	wq_init(&t->exited);
+	wq_init_named(&t->exited, "task exit");
+	lockdep_task_init(&t->ld, t->id, t->name);
 }
 
 struct task *task_create_stopped(const char *name, int (*entry)(void *),
@@ -490,6 +502,7 @@ void task_exit(int status)
 	cli();
 	if (t == &main_task || t == idle)
 		panic("task_exit: the %s task cannot exit", t->name);
+	lockdep_task_exit(&t->ld);
 	t->exit_status = status;
 	t->finish = time_ticks();
 	t->state = TASK_ZOMBIE;
@@ -543,14 +556,20 @@ static void sleepers_insert(struct task *t)
 
 void task_sleep(uint32_t n)
 {
-	bool on = irq_save();
+	bool on;
+	lockdep_might_sleep("task_sleep",
+			    (uintptr_t)__builtin_return_address(0));
+	on = irq_save();
 	if (n > 0 && current != idle) {
+		current->wait_what = "sleep";
+		current->wait_since = time_ticks();
 		current->wake_at = time_ticks() + n;
 		current->state = TASK_BLOCKED;
 		cls->block(current);
 		trace_event("IO_START by", current);
 		sleepers_insert(current);
 		reschedule();
+		current->wait_what = NULL;
 	}
 	irq_restore(on);
 }
@@ -594,6 +613,13 @@ bool task_interrupt(struct task *t)
 void wq_init(struct wait_queue *wq)
 {
 	wq->head = wq->tail = NULL;
+	wq->name = NULL;
+}
+
+void wq_init_named(struct wait_queue *wq, const char *name)
+{
+	wq_init(wq);
+	wq->name = name;
 }
 
 void wq_block(struct wait_queue *wq)
@@ -604,6 +630,12 @@ void wq_block(struct wait_queue *wq)
 		      "lost)");
 	if (t == idle)
 		panic("wq_block: the idle task must never block");
+	lockdep_might_sleep("wq_block", (uintptr_t)__builtin_return_address(0));
+	if (!t->wait_what) {
+		t->wait_what = wq->name ? wq->name : "wait queue";
+		t->wait_obj = (uintptr_t)wq;
+	}
+	t->wait_since = time_ticks();
 	t->waiter_link = NULL;
 	t->blocked_on = wq;
 	if (wq->tail)
@@ -615,6 +647,10 @@ void wq_block(struct wait_queue *wq)
 	cls->block(t);
 	trace_event("IO_START by", t);
 	reschedule();
+	t->wait_what = NULL;
+	t->wait_obj = 0;
+	t->wait_name = NULL;
+	t->wait_owner = NULL;
 }
 
 bool wq_wake_one(struct wait_queue *wq)
@@ -672,6 +708,11 @@ void sched_finish(struct task *t, int status)
 }
 
 /* ------------------------------------------------------------ set-up -- */
+
+static struct lockdep_task *current_locks(void)
+{
+	return &current->ld;
+}
 
 static int idle_loop(void *arg)
 {
@@ -792,6 +833,7 @@ int sched_set_params(const struct mlfq_params *p)
 void sched_init(void)
 {
 	struct mlfq_params p;
+	lockdep_init(); /* lockdep=: before the first lock (tasks_lock) */
 	read_params(&p);
 	mlfq_init(&mlfq, &p);
 	cls = sched_class_from_cmdline();
@@ -800,6 +842,7 @@ void sched_init(void)
 	if (trace_on)
 		kprintf("SCHED levels %d policy %s\n", p.levels,
 			sched_policy_name());
+	spin_init(&tasks_lock, "tasks");
 	task_init_fields(&main_task, "main");
 	main_task.kstack_top = (uint32_t)boot_stack_top;
 	main_task.state = TASK_RUNNING;
@@ -810,6 +853,7 @@ void sched_init(void)
 		panic("sched_init: no memory for main's policy entity");
 	cls->add(&main_task);
 	current = tick_owner = &main_task;
+	lockdep_set_current(current_locks);
 	idle = task_create_stopped("idle", idle_loop, NULL);
 	if (!idle)
 		panic("sched_init: no memory for the idle task");
@@ -837,8 +881,8 @@ uint32_t task_count(void)
 
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
 {
-	bool on = irq_save();
+	spin_lock(&tasks_lock); /* interrupts off too: no task changes */
 	for (struct task *t = all_tasks; t; t = t->all_link)
 		fn(t, ctx);
-	irq_restore(on);
+	spin_unlock(&tasks_lock);
 }

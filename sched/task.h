@@ -39,6 +39,7 @@
 
 #include "sched/mlfq.h"
 #include "sched/policy.h"
+#include "sync/lockdep.h"
 
 #define TASK_NAME_MAX 24
 
@@ -56,9 +57,11 @@ struct sched_pent;
 struct proc;
 struct task;
 
-/* A list of blocked tasks, woken first in, first out. */
+/* A list of blocked tasks, woken first in, first out.  The name is what
+ * ps shows a task blocked on it waiting for ("pipe read", ...). */
 struct wait_queue {
 	struct task *head, *tail;
+	const char *name; /* NULL: "wait queue" */
 };
 
 /* A workload job's state (sched.workload=, see sched/workload.h). */
@@ -97,6 +100,22 @@ struct task {
 	uint64_t tls;	       /* its TLS descriptor (arch/gdt.h), 0: none */
 	struct wait_queue *blocked_on; /* the queue it waits on, if any */
 	volatile uint32_t sigpending;  /* signals sent, not yet acted on */
+
+	/*
+	 * What it waits for while blocked, for ps, gdb and the deadlock
+	 * detector (sched/deadlock.h): a kind ("mutex", "pipe read",
+	 * "child", "futex", ...) and the object's address.  wq_block fills
+	 * them from the queue's name unless the caller set them first, and
+	 * clears them when the task runs again.  wait_owner, if set, names
+	 * the task that must act before this one can go on (a mutex's
+	 * owner): an edge of the wait-for graph.
+	 */
+	const char *wait_what;
+	uintptr_t wait_obj;
+	const char *wait_name; /* the object's own name, if any */
+	struct task *(*wait_owner)(uintptr_t obj);
+	uint64_t wait_since;	/* the tick it blocked */
+	struct lockdep_task ld; /* locks held (sync/lockdep.h) */
 
 	/* Accounting. */
 	uint64_t arrival, first_run, finish; /* ticks; first_run ~0: never */
@@ -142,6 +161,8 @@ typedef void (*sched_switch_hook_t)(struct task *prev, struct task *next);
 void sched_set_switch_hook(sched_switch_hook_t hook);
 
 void wq_init(struct wait_queue *wq);
+/* A queue with a name for ps ("pipe read"); a string that lives forever. */
+void wq_init_named(struct wait_queue *wq, const char *name);
 /* Block the current task on wq until woken.  Call with interrupts off and
  * the condition checked: no wake-up can slip in between. */
 void wq_block(struct wait_queue *wq);
@@ -151,7 +172,8 @@ int wq_wake_all(struct wait_queue *wq);
 const char *task_state_name(enum task_state s);
 /* Tasks alive (not yet reaped), idle and main included. */
 uint32_t task_count(void);
-/* Visit every task (for the console and the gdb helpers' tests). */
+/* Visit every task (for the console and the gdb helpers' tests), under
+ * the spinlock "tasks": fn must not sleep or create or reap tasks. */
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx);
 
 /* Statistics of the scheduler itself. */

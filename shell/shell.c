@@ -30,7 +30,8 @@ static const struct shell_cmd commands[] = {
 	 "the timer ticks charged to it at each priority level (top first).\n"
 	 "Then the processes, if any: pid, parent, state, user pages mapped\n"
 	 "and how many are shared copy-on-write, areas, system calls made,\n"
-	 "copy-on-write and demand-zero faults taken.",
+	 "copy-on-write and demand-zero faults taken.  A blocked task ends\n"
+	 "with what it waits for: 'waits: mutex NAME held by ID', a pipe...",
 	 0, 0, shell_cmd_ps},
 	{"mlfq", "mlfq", "the scheduler's queues and parameters",
 	 "Per level: its quantum (ticks a task runs before the next one at\n"
@@ -67,6 +68,18 @@ static const struct shell_cmd commands[] = {
 	 "arguments and its result, as strace(1) does: limited direct\n"
 	 "execution made visible.  No argument: what is traced now.",
 	 0, 1, shell_cmd_strace},
+	{"locks", "locks [orders]", "lock-order validator state, locks held",
+	 "lockdep's counts (lock classes, orders seen, reports made), then\n"
+	 "every task holding locks, each lock with the call site that took\n"
+	 "it.  'locks orders' lists every order seen (A taken before B).",
+	 0, 1, shell_cmd_locks},
+	{"deadlock", "deadlock [demo|break]",
+	 "find cycles of tasks waiting for each other",
+	 "Follows each blocked task to the task it waits for (a mutex's\n"
+	 "owner, a child) and prints every cycle, with the four conditions\n"
+	 "of deadlock and what in the cycle meets each.  'deadlock demo'\n"
+	 "makes two threads deadlock on two mutexes; 'deadlock break' ends it.",
+	 0, 1, shell_cmd_deadlock},
 	{"tlb", "tlb", "show a stale TLB entry and its two cures",
 	 "Maps a page, points its PTE at another frame without invlpg and\n"
 	 "reads through it again: the TLB still gives the old frame.  Then\n"
@@ -383,7 +396,7 @@ static bool read_line(void)
 void shell_run(void)
 {
 	lineedit_init(&editor, editor_out, NULL);
-	wq_init(&input_wq);
+	wq_init_named(&input_wq, "console input");
 	time_add_tick_hook(input_tick);
 	if (!keyboard_init())
 		kprintf(

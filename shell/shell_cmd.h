@@ -37,6 +37,10 @@ void shell_proc_list(void);
 int shell_cmd_exec(int argc, char **argv);
 int shell_cmd_strace(int argc, char **argv);
 
+/* shell/shell_sync.c */
+int shell_cmd_locks(int argc, char **argv);
+int shell_cmd_deadlock(int argc, char **argv);
+
 /* shell/shell_disk.c */
 int shell_cmd_disk(int argc, char **argv);
 

@@ -7,6 +7,7 @@
  * off for long.
  */
 #include "arch/x86.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "sched/class.h"
 #include "sched/task.h"
@@ -38,12 +39,33 @@ struct ps_row {
 	uint32_t scheduled, preempted;
 	uint32_t ticks[MLFQ_MAX_LEVELS];
 	struct policy_ent pent; /* under another policy than the MLFQ */
+	char wait[48];		/* what it waits for, if blocked */
 };
 
 struct ps_snap {
 	struct ps_row rows[PS_MAX_TASKS];
 	int n, total, levels;
 };
+
+/*
+ * "waits: mutex 'dl.m1' held by 3", "waits: pipe read", "waits: sleep":
+ * what a blocked task waits on (task.h's wait_what, wait_name and
+ * wait_owner), copied with interrupts off.
+ */
+static void ps_wait_text(const struct task *t, char *buf, size_t len)
+{
+	const struct task *owner;
+	buf[0] = '\0';
+	if (t->state != TASK_BLOCKED || !t->wait_what)
+		return;
+	owner = t->wait_owner ? t->wait_owner(t->wait_obj) : NULL;
+	fmt_snprintf(buf, len, "  waits: %s%s%s%s", t->wait_what,
+		     t->wait_name ? " '" : "", t->wait_name ? t->wait_name : "",
+		     t->wait_name ? "'" : "");
+	if (owner)
+		fmt_snprintf(buf + strlen(buf), len - strlen(buf),
+			     " held by %d", owner->id);
+}
 
 static void ps_take(struct task *t, void *ctx)
 {
@@ -62,6 +84,7 @@ static void ps_take(struct task *t, void *ctx)
 	memcpy(r->ticks, t->ticks_at_level, sizeof(r->ticks));
 	r->pent = t->pent ? t->pent->e : (struct policy_ent){0};
 	r->pent.tickets = t->tickets;
+	ps_wait_text(t, r->wait, sizeof(r->wait));
 	s->n++;
 }
 
@@ -76,7 +99,7 @@ static void ps_print(const struct ps_row *r, int levels)
 	shell_printf(" %9u %9u  ", r->scheduled, r->preempted);
 	for (int l = levels - 1; l >= 0; l--)
 		shell_printf(" %d:%u", l, r->ticks[l]);
-	shell_printf("\n");
+	shell_printf("%s\n", r->wait);
 }
 
 /*
@@ -106,7 +129,7 @@ static void ps_print_policy(const struct ps_row *r, enum policy_kind kind)
 			     e->ticks_left);
 	else if (kind == POLICY_FIFO)
 		shell_printf("queued");
-	shell_printf("\n");
+	shell_printf("%s\n", r->wait);
 }
 
 static void ps_print_policies(const struct ps_snap *s, const struct policy *p)

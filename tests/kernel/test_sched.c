@@ -425,7 +425,7 @@ static int waker(void *arg)
 
 KTEST(sched, wait_queue_blocks_until_woken)
 {
-	struct pingpong pp = {{NULL, NULL}, 0};
+	struct pingpong pp = {{NULL, NULL, NULL}, 0};
 	struct task *t = task_create("waker", waker, &pp);
 	KASSERT_NOT_NULL(t);
 	for (int i = 1; i <= 5; i++) {

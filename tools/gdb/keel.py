@@ -1299,6 +1299,159 @@ def error_words(v, err):
     return ""
 
 
+def all_tasks():
+    ttype = gdb.lookup_type("struct task").pointer()
+    first = int(kvar("task.c", "all_tasks"))
+    if not first:
+        raise KeelError("no tasks yet: sched_init has not run")
+    tasks = [gdb.Value(a).cast(ttype) for a in walk_list(
+        first, lambda a: int(gdb.Value(a).cast(ttype)["all_link"]))]
+    return sorted(tasks, key=lambda t: int(t["id"]))
+
+
+def fn_addr(name):
+    sym = gdb.lookup_global_symbol(name) or gdb.lookup_symbol(name)[0]
+    return int(sym.value().address) if sym is not None else None
+
+
+def wait_owner(t):
+    """The task t waits for (sched/deadlock.h's edge), read the way its
+    wait_owner function would: a mutex's owner, a one-child wait's child.
+    Returns (owner address or 0, how it was found)."""
+    fn = int(t["wait_owner"])
+    if not fn or enum_name("enum task_state", t["state"], "TASK_") != "blocked":
+        return 0, None
+    obj = int(t["wait_obj"])
+    if fn == fn_addr("mutex_owner_of"):
+        m = gdb.Value(obj).cast(gdb.lookup_type("struct mutex").pointer())
+        return int(m["owner"]), "mutex"
+    for sym in gdb.lookup_static_symbols("child_task"):
+        if int(sym.value().address) == fn:
+            p = gdb.Value(obj).cast(gdb.lookup_type("struct proc").pointer())
+            alive = enum_name("enum proc_state", p["state"], "PROC_") == "alive"
+            return (int(p["task"]) if alive else 0), "child"
+    return 0, "unknown owner function %s" % symbolise(fn)
+
+
+def waits_text(t):
+    what = int(t["wait_what"])
+    if enum_name("enum task_state", t["state"], "TASK_") != "blocked" or not what:
+        return ""
+    text = t["wait_what"].string()
+    if int(t["wait_name"]):
+        text += " '%s'" % t["wait_name"].string()
+    owner, _ = wait_owner(t)
+    if owner:
+        o = gdb.Value(owner).cast(t.type)
+        text += " held by %d" % int(o["id"])
+    return text + " (0x%08x)" % int(t["wait_obj"])
+
+
+class KeelLocks(KeelCommand):
+    """Show the kernel's locks and their holders: keel-locks
+
+From sync/lockdep.c: whether the validator is on, its lock classes and the
+orders it has seen (A -> B: B was taken while A was held).  Then every task
+holding locks, each lock with the call site that took it (lockdep's held
+stack, from struct task's ld), and every blocked task with what it waits
+for: a mutex and its owner, a pipe, a child (struct task's wait_what,
+wait_name, wait_obj and wait_owner).  Last, the task list's spinlock
+"tasks" (sched/task.c): free or held, and where it was taken."""
+
+    def __init__(self):
+        super().__init__("keel-locks")
+
+    def run(self, arg):
+        classes = kvar("lockdep.c", "classes")
+        nclasses = int(kvar("lockdep.c", "nclasses"))
+        names = {}
+        for i in range(nclasses):
+            if int(classes[i]["key"]):
+                names[i + 1] = classes[i]["name"].string()
+        norders = int(kvar("lockdep.c", "norders"))
+        orders = kvar("lockdep.c", "orders")
+        print("lockdep %s: %d classes, %d orders" % (
+            "on" if bool(kvar("lockdep.c", "enabled")) else "off",
+            len(names), norders))
+        for i in range(norders):
+            o = orders[i]
+            print("  order '%s' -> '%s' (first by %s)" % (
+                names.get(int(o["from"]), "?"), names.get(int(o["to"]), "?"),
+                cstring(o["task"])))
+        for t in all_tasks():
+            depth = int(t["ld"]["depth"])
+            for i in range(min(depth, int(t["ld"]["held"].type.range()[1]) + 1)):
+                h = t["ld"]["held"][i]
+                name = h["map"]["name"].string()
+                waiting = (int(t["wait_name"]) and waits_text(t) and
+                           name == t["wait_name"].string())
+                print("task %d '%s' %s '%s', taken at %s" % (
+                    int(t["id"]), cstring(t["name"]),
+                    "waits to take" if waiting else "holds",
+                    name, symbolise(int(h["site"]))))
+            w = waits_text(t)
+            if w:
+                print("task %d '%s' waits for %s" % (
+                    int(t["id"]), cstring(t["name"]), w))
+        tl = kvar("task.c", "tasks_lock")
+        if int(tl["locked"]):
+            print("spinlock 'tasks': held by CPU %d, taken at %s" % (
+                int(tl["locked"]) - 1, symbolise(int(tl["owner_pc"]))))
+        else:
+            print("spinlock 'tasks': free")
+
+
+class KeelDeadlock(KeelCommand):
+    """Find deadlocked tasks: keel-deadlock
+
+Follows each blocked task to the task it waits for (sched/deadlock.h's
+wait-for graph: a mutex's owner, the one child a parent waits for) and
+prints every cycle, as the console's `deadlock` does, with the four
+conditions of deadlock (001, section 2.5): mutual exclusion, hold and wait,
+no preemption, circular wait."""
+
+    def __init__(self):
+        super().__init__("keel-deadlock")
+
+    def run(self, arg):
+        tasks = {int(t): t for t in all_tasks()}
+        edge = {a: wait_owner(t)[0] for a, t in tasks.items()}
+        done, cycles = set(), []
+        for start in sorted(tasks, key=lambda a: int(tasks[a]["id"])):
+            path, a = [], start
+            while a in tasks and a not in done and a not in path:
+                path.append(a)
+                a = edge.get(a, 0)
+            if a in path:
+                cycles.append(path[path.index(a):])
+            done.update(path)
+        if not cycles:
+            print("no deadlock: no cycle in the wait-for graph")
+            return
+        for c in cycles:
+            print("deadlock: %d tasks wait for each other in a cycle:" % len(c))
+            for a in c:
+                t = tasks[a]
+                print("  task %d '%s' waits for %s" % (
+                    int(t["id"]), cstring(t["name"]), waits_text(t)))
+            print("the four conditions of deadlock, all met:")
+            print("  1. mutual exclusion: each of these is held by one task at a time")
+            print("  2. hold and wait: each task keeps what it holds while it waits")
+            for i, a in enumerate(c):
+                # the task before it in the cycle waits for what it holds
+                t, before = tasks[a], tasks[c[i - 1]]
+                what = before["wait_what"].string()
+                if int(before["wait_name"]):
+                    what += " '%s'" % before["wait_name"].string()
+                print("     task %d holds %s, which task %d waits for, "
+                      "while it waits itself" % (
+                          int(t["id"]), what, int(before["id"])))
+            print("  3. no preemption: only an owner releases; the kernel takes nothing back")
+            print("  4. circular wait: %s -> %d" % (
+                " -> ".join(str(int(tasks[a]["id"])) for a in c),
+                int(tasks[c[0]]["id"])))
+
+
 class KeelHelp(gdb.Command):
     """List keel's gdb commands: keel-help"""
 
@@ -1312,8 +1465,8 @@ class KeelHelp(gdb.Command):
 
 
 COMMANDS = ("keel-ps", "keel-mlfq", "keel-vtop", "keel-ptdump", "keel-heap",
-            "keel-frames", "keel-trapframe")
+            "keel-frames", "keel-trapframe", "keel-locks", "keel-deadlock")
 for cls in (KeelPs, KeelMlfq, KeelVtop, KeelPtdump, KeelHeap, KeelFrames,
-            KeelTrapframe, KeelHelp):
+            KeelTrapframe, KeelLocks, KeelDeadlock, KeelHelp):
     cls()
 print("keel gdb helpers: %s (keel-help; help keel-ps)" % " ".join(COMMANDS))
