@@ -323,4 +323,5 @@ void exec_commit(struct proc *p, struct exec_image *img)
 		}
 	p->cloexec = 0;
 	fpu_proc_gone(p);
+	signal_exec(p);
 }

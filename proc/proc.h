@@ -37,6 +37,7 @@
 #include "arch/trap.h"
 #include "fs/file.h"
 #include "mm/vm.h"
+#include "proc/signal.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -80,8 +81,13 @@ struct proc {
 	struct file *fd[PROC_FDS];
 	uint32_t cloexec; /* bit n: close fd n at execve */
 
-	uint32_t sig_ignored;  /* bit n: signal n's disposition is SIG_IGN */
-	uint32_t sig_blocked;  /* the signal mask (kept, not yet used) */
+	/* Signals (proc/signal.h): the dispositions, shared by the threads;
+	 * process-directed signals pending and who sent each; where
+	 * rt_sigsuspend and pause wait. */
+	struct k_sigaction sigact[NSIG];
+	uint64_t sigpending;
+	struct sig_info siginfo[NSIG];
+	struct wait_queue sig_wq;
 	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint8_t *fpu;	       /* saved x87 state (108 bytes), or NULL */
 	bool fpu_used;
@@ -93,30 +99,6 @@ struct proc {
 #define WSTATUS_EXITED(code)  (((code)&0xff) << 8)
 #define WSTATUS_SIGNALED(sig) ((sig)&0x7f)
 
-#define SIGHUP	 1
-#define SIGINT	 2
-#define SIGQUIT	 3
-#define SIGILL	 4
-#define SIGTRAP	 5
-#define SIGABRT	 6
-#define SIGBUS	 7
-#define SIGFPE	 8
-#define SIGKILL	 9
-#define SIGUSR1	 10
-#define SIGSEGV	 11
-#define SIGUSR2	 12
-#define SIGPIPE	 13
-#define SIGALRM	 14
-#define SIGTERM	 15
-#define SIGCHLD	 17
-#define SIGCONT	 18
-#define SIGSTOP	 19
-#define SIGTSTP	 20
-#define SIGTTIN	 21
-#define SIGTTOU	 22
-#define SIGURG	 23
-#define SIGWINCH 28
-#define NSIG	 65
 
 void proc_init(void);
 /* The calling task's process, or NULL for a kernel thread. */
@@ -145,7 +127,7 @@ int proc_run(const char *path, char *const argv[], char *const envp[],
 void proc_status_text(int wstatus, char *buf, size_t n);
 /* The process with this pid (alive or zombie), or NULL. */
 struct proc *proc_find(int pid);
-/* Send a signal: 0, or -EINVAL for a bad number. */
+/* Send a signal from the kernel (signal_send): 0, or -EINVAL. */
 int proc_signal(struct proc *p, int sig);
 /* End the calling process with this wait status; never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
@@ -191,5 +173,14 @@ void fault_init(void);
 /* FPU ownership (proc/fault.c): the lazy x87 switch. */
 void fpu_proc_gone(struct proc *p);
 void fpu_copy(struct proc *dst, struct proc *src);
+/* fnsave's 32-bit protected-mode image: the x87 state a signal frame
+ * carries (proc/sigframe.c). */
+#define FPU_STATE_SIZE 108
+/* Before a handler runs: p's x87 state into buf, if it has one (true),
+ * and a fresh FPU for the handler. */
+bool fpu_take(struct proc *p, uint8_t *buf);
+/* At sigreturn: buf (NULL: none) becomes p's x87 state.  False without
+ * memory for it. */
+bool fpu_give(struct proc *p, const uint8_t *buf);
 
 #endif

@@ -111,6 +111,8 @@ static bool may_interleave(uint32_t nr)
 	case 146: /* writev */
 	case 158: /* sched_yield */
 	case 162: /* nanosleep */
+	case 29:  /* pause */
+	case 179: /* rt_sigsuspend */
 	case 252: /* exit_group */
 	case 267: /* clock_nanosleep */
 		return true;
@@ -130,6 +132,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	if (!p) /* int $0x80 from a kernel thread: nothing to serve */
 		return tf->eax = (uint32_t)-ENOSYS, tf;
 	p->syscalls++;
+	tf->error = nr; /* orig_eax: to run the call again (signal.c) */
 	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
 	if (traced) {
@@ -164,6 +167,7 @@ void syscall_init(void)
 	sys_file_init();
 	sys_mem_init();
 	sys_misc_init();
+	sys_signal_init();
 	if (cmdline_bool("strace", false))
 		trace_pid = -1;
 	if (cmdline_has("strace.pid"))

@@ -46,5 +46,6 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 void sys_file_init(void);
 void sys_mem_init(void);
 void sys_misc_init(void);
+void sys_signal_init(void); /* proc/sys_signal.c */
 
 #endif

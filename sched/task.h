@@ -96,7 +96,14 @@ struct task {
 	struct proc *proc;     /* the process it runs, or NULL (proc/) */
 	uint64_t tls;	       /* its TLS descriptor (arch/gdt.h), 0: none */
 	struct wait_queue *blocked_on; /* the queue it waits on, if any */
-	volatile uint32_t sigpending;  /* signals sent, not yet acted on */
+	/* Signals of this thread (proc/signal.h; bit n: signal n, 1..64). */
+	volatile uint64_t sigpending; /* sent to this thread, not yet acted on */
+	uint64_t sigblocked;	      /* its mask (never SIGKILL, SIGSTOP) */
+	uint64_t sigsaved;	      /* the mask rt_sigsuspend replaced */
+	bool sigrestore;	      /* sigsaved goes back on return to user */
+	volatile bool sigwake; /* a signal it must act on is pending and not
+				  blocked (Linux's TIF_SIGPENDING): its
+				  interruptible waits give up */
 
 	/* Accounting. */
 	uint64_t arrival, first_run, finish; /* ticks; first_run ~0: never */
@@ -133,6 +140,12 @@ struct task *task_idle(void);
  * True if it was woken.
  */
 bool task_interrupt(struct task *t);
+/* Must the current task give up an interruptible wait?  (A signal it acts
+ * on is pending; proc/signal.c keeps sigwake up to date.) */
+static inline bool task_signal_pending(void)
+{
+	return task_current()->sigwake;
+}
 /*
  * Called by the switch when the address space changes (a process on one
  * side at least): the process layer loads the TLS descriptor and arranges
