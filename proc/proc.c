@@ -68,7 +68,6 @@ struct proc *proc_alloc(const char *name)
 	strlcpy(p->name, name, sizeof(p->name));
 	wq_init(&p->child_wq);
 	wq_init(&p->exit_wq);
-	wq_init(&p->sig_wq);
 	return p;
 }
 
@@ -145,6 +144,7 @@ void proc_discard(struct proc *p)
 	}
 	kfree(p->tf);
 	kfree(p->fpu);
+	signal_proc_gone(p);
 	kfree(p);
 }
 
@@ -190,6 +190,10 @@ int proc_fork(struct trap_frame *tf)
 		if (parent->fd[i])
 			c->fd[i] = file_get(parent->fd[i]);
 	c->cloexec = parent->cloexec;
+	if (signal_fork(c) < 0) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	fpu_copy(c, parent);
 	c->tf = kmalloc(sizeof(*c->tf));
 	c->task =
@@ -201,7 +205,7 @@ int proc_fork(struct trap_frame *tf)
 	*c->tf = *tf;
 	c->tf->eax = 0; /* fork returns 0 in the child */
 	c->task->proc = c;
-	signal_fork(c, c->task);
+	signal_fork_task(c->task);
 	c->task->space = c->vm;
 	c->task->tls = task_current()->tls;
 	proc_publish(c, parent);
@@ -238,6 +242,7 @@ void proc_exit(int wstatus)
 	cli();
 	close_all(p);
 	fpu_proc_gone(p);
+	signal_proc_gone(p);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();
 	t->tls = 0;

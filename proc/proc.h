@@ -81,13 +81,11 @@ struct proc {
 	struct file *fd[PROC_FDS];
 	uint32_t cloexec; /* bit n: close fd n at execve */
 
-	/* Signals (proc/signal.h): the dispositions, shared by the threads;
-	 * process-directed signals pending and who sent each; where
-	 * rt_sigsuspend and pause wait. */
-	struct k_sigaction sigact[NSIG];
+	/* Signals (proc/signal.h): the dispositions and who sent each
+	 * pending signal (NULL until the first rt_sigaction: all SIG_DFL),
+	 * shared by the threads; process-directed signals pending. */
+	struct sighand *sighand;
 	uint64_t sigpending;
-	struct sig_info siginfo[NSIG];
-	struct wait_queue sig_wq;
 	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint8_t *fpu;	       /* saved x87 state (108 bytes), or NULL */
 	bool fpu_used;

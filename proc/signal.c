@@ -6,11 +6,16 @@
 
 #include "fs/tty.h"
 #include "lib/errno.h"
+#include "mm/kheap.h"
 #include "lib/string.h"
 #include "proc/proc.h"
 #include "proc/sigframe.h"
 #include "proc/syscall.h"
 #include "sched/task.h"
+
+/* Where rt_sigsuspend and pause wait: only a signal wakes them (through
+ * task_interrupt), so one queue serves every process. */
+static struct wait_queue sig_waiters;
 
 static const char *const signames[] = {
     [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",	  [SIGQUIT] = "SIGQUIT",
@@ -41,9 +46,28 @@ bool signal_default_ignores(int sig)
 	       sig == SIGTTIN || sig == SIGTTOU;
 }
 
+const struct k_sigaction *signal_action(const struct proc *p, int sig)
+{
+	static const struct k_sigaction dfl;
+	return p->sighand ? &p->sighand->act[sig] : &dfl;
+}
+
+struct sighand *signal_hand(struct proc *p)
+{
+	if (!p->sighand)
+		p->sighand = kcalloc(1, sizeof(*p->sighand));
+	return p->sighand;
+}
+
+void signal_proc_gone(struct proc *p)
+{
+	kfree(p->sighand);
+	p->sighand = NULL;
+}
+
 static bool is_ignored(const struct proc *p, int sig)
 {
-	uint32_t h = p->sigact[sig].handler;
+	uint32_t h = signal_action(p, sig)->handler;
 	if (sig == SIGKILL)
 		return false;
 	return h == SIG_IGN || (h == SIG_DFL && signal_default_ignores(sig));
@@ -68,13 +92,14 @@ static void wake(struct task *t, int sig)
 static void store_info(struct proc *p, int sig, const struct sig_info *info)
 {
 	static const struct sig_info kernel = {SI_KERNEL, 0, 0, 0};
-	p->siginfo[sig] = info ? *info : kernel;
+	if (p->sighand) /* else no handler can see it */
+		p->sighand->info[sig] = info ? *info : kernel;
 }
 
 /* Linux keeps init safe from signals it did not ask for. */
 static bool init_protected(const struct proc *p, int sig)
 {
-	return p == proc_init_proc && p->sigact[sig].handler == SIG_DFL;
+	return p == proc_init_proc && signal_action(p, sig)->handler == SIG_DFL;
 }
 
 int signal_send(struct proc *p, int sig, const struct sig_info *info)
@@ -123,7 +148,7 @@ bool signal_fault(int sig, int code, uint32_t addr)
 {
 	struct task *t = task_current();
 	struct proc *p = t->proc;
-	uint32_t h = p->sigact[sig].handler;
+	uint32_t h = signal_action(p, sig)->handler;
 	struct sig_info info = {code, 0, 0, addr};
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigblocked & SIG_BIT(sig)))
 		return false;
@@ -143,25 +168,42 @@ void signal_child_exit(struct proc *parent, int pid, int wstatus)
 	signal_send(parent, SIGCHLD, &info);
 }
 
-void signal_fork(struct proc *child, struct task *child_task)
+int signal_fork(struct proc *child)
 {
-	memcpy(child->sigact, proc_current()->sigact, sizeof(child->sigact));
+	struct sighand *parent = proc_current()->sighand;
 	child->sigpending = 0;
+	if (parent) {
+		child->sighand = kmalloc(sizeof(*parent));
+		if (!child->sighand)
+			return -ENOMEM;
+		memcpy(child->sighand, parent, sizeof(*parent));
+	}
+	return 0;
+}
+
+void signal_fork_task(struct task *child_task)
+{
 	child_task->sigpending = 0;
 	child_task->sigblocked = task_current()->sigblocked;
-	child_task->sigrestore = false;
 	child_task->sigwake = false;
 }
 
 void signal_exec(struct proc *p)
 {
+	bool any_ignored = false;
+	if (!p->sighand)
+		return;
 	for (int s = 1; s < NSIG; s++) {
-		struct k_sigaction *a = &p->sigact[s];
-		if (a->handler != SIG_IGN)
+		struct k_sigaction *a = &p->sighand->act[s];
+		if (a->handler != SIG_IGN) {
 			memset(a, 0, sizeof(*a));
-		else
+		} else {
 			a->flags = 0;
+			any_ignored = true;
+		}
 	}
+	if (!any_ignored)
+		signal_proc_gone(p);
 }
 
 void signal_set_mask(struct task *t, uint64_t mask)
@@ -185,13 +227,6 @@ uint64_t signal_pending_set(void)
 	return t->sigpending | t->proc->sigpending;
 }
 
-void signal_wait(void)
-{
-	struct task *t = task_current();
-	while (!t->sigwake)
-		wq_block(&t->proc->sig_wq);
-}
-
 /* ------------------------------------------------------------ delivery -- */
 
 /* Take the next signal the current thread acts on: SIGKILL first, then
@@ -203,14 +238,17 @@ static int dequeue(struct task *t, struct sig_info *info)
 	uint64_t shared = p->sigpending & ~t->sigblocked;
 	uint64_t all = mine | shared;
 	int sig;
-	if (!all)
+	if (!all) {
+		recalc(t); /* what woke it was taken back (ignored since) */
 		return 0;
+	}
 	sig = (all & SIG_BIT(SIGKILL)) ? SIGKILL : __builtin_ctzll(all) + 1;
 	if (mine & SIG_BIT(sig))
 		t->sigpending &= ~SIG_BIT(sig);
 	else
 		p->sigpending &= ~SIG_BIT(sig);
-	*info = p->siginfo[sig];
+	if (p->sighand)
+		*info = p->sighand->info[sig];
 	recalc(t);
 	return sig;
 }
@@ -244,17 +282,17 @@ static void restart_fixup(struct trap_frame *tf, const struct k_sigaction *act)
 	tf->error = SIGFRAME_NO_RESTART; /* once only */
 }
 
-/* Run the handler of sig: its frame on the user stack, the mask while it
- * runs.  False if the frame could not be written (a bad stack). */
-static bool handle(struct trap_frame *tf, int sig, const struct sig_info *info)
+/* Run the handler of sig: its frame on the user stack (old: the mask its
+ * return restores), the mask while it runs.  False if the frame could not
+ * be written (a bad stack). */
+static bool handle(struct trap_frame *tf, int sig, const struct sig_info *info,
+		   uint64_t old)
 {
 	struct task *t = task_current();
-	struct k_sigaction *act = &t->proc->sigact[sig];
-	uint64_t old = t->sigrestore ? t->sigsaved : t->sigblocked;
+	struct k_sigaction *act = &t->proc->sighand->act[sig];
 	restart_fixup(tf, act);
 	if (!sigframe_setup(tf, sig, act, info, old))
 		return false;
-	t->sigrestore = false;
 	t->sigblocked |= act->mask;
 	if (!(act->flags & SA_NODEFER))
 		t->sigblocked |= SIG_BIT(sig);
@@ -267,19 +305,17 @@ static bool handle(struct trap_frame *tf, int sig, const struct sig_info *info)
 	return true;
 }
 
-/* The trap path's last word before ring 3: act on the pending signals
- * (ignore, terminate, or one handler's frame), then finish an interrupted
- * system call. */
-static TRAP_CALL struct trap_frame *user_return(struct trap_frame *tf)
+/* Act on the pending signals: ignore, terminate, or one handler's frame
+ * (true).  saved: the mask the handler's return restores (rt_sigsuspend's
+ * old one), NULL for the mask in force. */
+static bool deliver(struct trap_frame *tf, const uint64_t *saved)
 {
 	struct task *t = task_current();
 	struct proc *p = t->proc;
 	struct sig_info info;
 	int sig;
-	if (!p)
-		return tf;
 	while (t->sigwake && (sig = dequeue(t, &info)) != 0) {
-		uint32_t h = p->sigact[sig].handler;
+		uint32_t h = signal_action(p, sig)->handler;
 		if (sig != SIGKILL && h == SIG_IGN)
 			continue;
 		if (sig == SIGKILL || h == SIG_DFL) {
@@ -287,18 +323,36 @@ static TRAP_CALL struct trap_frame *user_return(struct trap_frame *tf)
 				continue;
 			proc_exit(WSTATUS_SIGNALED(sig));
 		}
-		if (handle(tf, sig, &info))
-			return tf;
+		if (handle(tf, sig, &info, saved ? *saved : t->sigblocked))
+			return true;
 		/* No room for the frame: Linux's force_sigsegv. */
 		proc_exit(WSTATUS_SIGNALED(SIGSEGV));
 	}
-	restart_fixup(tf, NULL);
-	if (t->sigrestore) {
-		t->sigblocked = t->sigsaved;
-		t->sigrestore = false;
-		recalc(t);
-	}
+	return false;
+}
+
+/* The trap path's last word before ring 3: act on the pending signals,
+ * then finish an interrupted system call no handler took. */
+static TRAP_CALL struct trap_frame *user_return(struct trap_frame *tf)
+{
+	if (task_current()->proc && !deliver(tf, NULL))
+		restart_fixup(tf, NULL);
 	return tf;
+}
+
+int32_t signal_suspend(struct trap_frame *tf, uint64_t mask)
+{
+	struct task *t = task_current();
+	uint64_t saved = t->sigblocked;
+	signal_set_mask(t, mask);
+	for (;;) {
+		while (!t->sigwake)
+			wq_block(&sig_waiters);
+		tf->eax = (uint32_t)-EINTR; /* what the frame keeps */
+		tf->error = SIGFRAME_NO_RESTART;
+		if (deliver(tf, &saved))
+			return (int32_t)tf->eax; /* the handler's argument */
+	}
 }
 
 static void interrupt_one(struct proc *p, void *ctx)
@@ -316,6 +370,7 @@ static void console_interrupt(void)
 
 void signal_init(void)
 {
+	wq_init(&sig_waiters);
 	tty_set_interrupt(console_interrupt);
 	trap_set_user_hook(user_return);
 }

@@ -121,6 +121,17 @@ struct sig_info {
 	uint32_t addr;	 /* faults: the address */
 };
 
+/*
+ * A process's dispositions, and the sender of each pending signal (read
+ * only when a handler runs).  Allocated at the first rt_sigaction that
+ * asks for more than SIG_DFL: most processes never do, and keep the
+ * 2.3 KiB.
+ */
+struct sighand {
+	struct k_sigaction act[NSIG];
+	struct sig_info info[NSIG];
+};
+
 struct proc;
 struct task;
 
@@ -146,9 +157,16 @@ bool signal_fault(int sig, int code, uint32_t addr);
 /* A child of p ended with wait status wstatus: SIGCHLD. */
 void signal_child_exit(struct proc *parent, int pid, int wstatus);
 
-/* fork: the child gets the parent's dispositions and the calling
- * thread's mask, nothing pending. */
-void signal_fork(struct proc *child, struct task *child_task);
+/* fork: the child gets the parent's dispositions (0, or -ENOMEM), and
+ * its thread the calling thread's mask, nothing pending. */
+int signal_fork(struct proc *child);
+void signal_fork_task(struct task *child_task);
+/* The process is gone (exit, or a fork that failed): its table too. */
+void signal_proc_gone(struct proc *p);
+/* p's disposition of sig (all SIG_DFL without a table). */
+const struct k_sigaction *signal_action(const struct proc *p, int sig);
+/* p's table, made at the first need: NULL without memory. */
+struct sighand *signal_hand(struct proc *p);
 /* execve: handlers back to SIG_DFL (SIG_IGN stays); mask and pending
  * signals are kept (POSIX). */
 void signal_exec(struct proc *p);
@@ -160,8 +178,14 @@ void signal_set_mask(struct task *t, uint64_t mask);
 void signal_discard(struct proc *p, int sig);
 /* The signals pending for the current thread (its own and its process's). */
 uint64_t signal_pending_set(void);
-/* Wait until a signal is there to act on (rt_sigsuspend, pause). */
-void signal_wait(void);
+/*
+ * rt_sigsuspend and pause: wait with mask in force until a signal's
+ * handler is to run, and return into it (the call's result, EINTR, is in
+ * its frame; the frame restores the mask the call replaced).  A signal
+ * that terminates ends the process here; one that is ignored does not end
+ * the wait.  Returns what tf->eax must hold.
+ */
+int32_t signal_suspend(struct trap_frame *tf, uint64_t mask);
 /* Is sig's default action to ignore it? */
 bool signal_default_ignores(int sig);
 

@@ -49,11 +49,16 @@ static int32_t sys_rt_sigaction(struct trap_frame *tf)
 		return -EINVAL;
 	if (A3 && (rc = uaccess_check(A3, sizeof(out), true)) < 0)
 		return rc;
-	a = &p->sigact[sig];
+	a = (struct k_sigaction *)signal_action(p, (int)sig);
 	out = (struct user_sigaction){a->handler, a->flags, a->restorer,
 				      {(uint32_t)a->mask,
 				       (uint32_t)(a->mask >> 32)}};
 	if (A2) {
+		if (!p->sighand && in.handler == SIG_DFL)
+			goto done; /* already so: no table needed */
+		if (!signal_hand(p))
+			return -ENOMEM;
+		a = &p->sighand->act[sig];
 		a->handler = in.handler;
 		a->flags = in.flags;
 		a->restorer = in.restorer;
@@ -64,6 +69,7 @@ static int32_t sys_rt_sigaction(struct trap_frame *tf)
 		    (in.handler == SIG_DFL && signal_default_ignores((int)sig)))
 			signal_discard(p, (int)sig);
 	}
+done:
 	return A3 ? copy_to_user(A3, &out, sizeof(out)) : 0;
 }
 
@@ -105,25 +111,18 @@ static int32_t sys_rt_sigpending(struct trap_frame *tf)
  * mask comes back when the handler returns (it is the frame's). */
 static int32_t sys_rt_sigsuspend(struct trap_frame *tf)
 {
-	struct task *t = task_current();
 	uint32_t set[2];
 	int rc;
 	if (A2 != SIGSET_SIZE)
 		return -EINVAL;
 	if ((rc = copy_from_user(set, A1, sizeof(set))) < 0)
 		return rc;
-	t->sigsaved = t->sigblocked;
-	t->sigrestore = true;
-	signal_set_mask(t, set[0] | (uint64_t)set[1] << 32);
-	signal_wait();
-	return -ERESTARTNOHAND;
+	return signal_suspend(tf, set[0] | (uint64_t)set[1] << 32);
 }
 
 static int32_t sys_pause(struct trap_frame *tf)
 {
-	(void)tf;
-	signal_wait();
-	return -ERESTARTNOHAND;
+	return signal_suspend(tf, task_current()->sigblocked);
 }
 
 /* A frame that does not check out: Linux's force_sigsegv. */

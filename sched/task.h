@@ -99,8 +99,6 @@ struct task {
 	/* Signals of this thread (proc/signal.h; bit n: signal n, 1..64). */
 	volatile uint64_t sigpending; /* sent to this thread, not yet acted on */
 	uint64_t sigblocked;	      /* its mask (never SIGKILL, SIGSTOP) */
-	uint64_t sigsaved;	      /* the mask rt_sigsuspend replaced */
-	bool sigrestore;	      /* sigsaved goes back on return to user */
 	volatile bool sigwake; /* a signal it must act on is pending and not
 				  blocked (Linux's TIF_SIGPENDING): its
 				  interruptible waits give up */
