@@ -156,17 +156,18 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		struct plain_frame plain;
 		struct rt_frame rt;
 	} f;
+	int rc;
 	if (!sp)
 		return false;
-	memset(&fps, 0, sizeof(fps));
 	if (fp) {
+		memset(&fps, 0, sizeof(fps));
 		fpu_take(p, fps.fsave);
 		fps.magic = FP_MAGIC_FSAVE;
 		if (copy_to_user(fp, &fps, sizeof(fps)) < 0)
 			return false;
 	}
-	memset(&f, 0, sizeof(f));
 	if (rt) {
+		memset(&f.rt, 0, sizeof(f.rt));
 		f.rt.sig = sig;
 		f.rt.pinfo = sp + offsetof(struct rt_frame, info);
 		f.rt.puc = sp + offsetof(struct rt_frame, uc);
@@ -179,7 +180,13 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		f.rt.pretcode = (act->flags & SA_RESTORER)
 				    ? act->restorer
 				    : sp + offsetof(struct rt_frame, retcode);
+		rc = copy_to_user(sp, &f.rt, sizeof(f.rt));
 	} else {
+		/* The unused x87 area keeps Linux's layout and is not
+		 * written (Linux does not write it either): only the head
+		 * and the tail of the frame are. */
+		const uint32_t head = offsetof(struct plain_frame, fpstate_unused);
+		const uint32_t tail = offsetof(struct plain_frame, extramask);
 		f.plain.sig = sig;
 		save_context(&f.plain.sc, tf, fp, oldmask, info);
 		f.plain.extramask = (uint32_t)(oldmask >> 32);
@@ -187,8 +194,12 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		f.plain.pretcode = (act->flags & SA_RESTORER)
 				       ? act->restorer
 				       : sp + offsetof(struct plain_frame, retcode);
+		rc = copy_to_user(sp, &f.plain, head);
+		if (rc == 0)
+			rc = copy_to_user(sp + tail, (uint8_t *)&f.plain + tail,
+					  sizeof(f.plain) - tail);
 	}
-	if (copy_to_user(sp, &f, size) < 0)
+	if (rc < 0)
 		return false;
 	enter_handler(tf, act, sig, sp);
 	if (rt) {
