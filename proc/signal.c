@@ -11,6 +11,7 @@
 #include "proc/proc.h"
 #include "proc/sigframe.h"
 #include "proc/syscall.h"
+#include "kernel/console.h"
 #include "sched/task.h"
 
 /* Where rt_sigsuspend and pause wait: only a signal wakes them (through
@@ -291,6 +292,9 @@ static bool handle(struct trap_frame *tf, int sig, const struct sig_info *info,
 	struct task *t = task_current();
 	struct k_sigaction *act = &t->proc->sighand->act[sig];
 	restart_fixup(tf, act);
+	if (syscall_traces(t->proc->pid))
+		kprintf("[pid %d] --- %s {si_code=%d, si_pid=%d} ---\n",
+			t->proc->pid, proc_signame(sig), info->code, info->pid);
 	if (!sigframe_setup(tf, sig, act, info, old))
 		return false;
 	t->sigblocked |= act->mask;
@@ -321,6 +325,9 @@ static bool deliver(struct trap_frame *tf, const uint64_t *saved)
 		if (sig == SIGKILL || h == SIG_DFL) {
 			if (signal_default_ignores(sig) && sig != SIGKILL)
 				continue;
+			if (syscall_traces(p->pid))
+				kprintf("[pid %d] +++ killed by %s +++\n",
+					p->pid, proc_signame(sig));
 			proc_exit(WSTATUS_SIGNALED(sig));
 		}
 		if (handle(tf, sig, &info, saved ? *saved : t->sigblocked))

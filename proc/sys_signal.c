@@ -226,13 +226,13 @@ static int32_t sys_tgkill(struct trap_frame *tf)
 void sys_signal_init(void)
 {
 	syscall_set(29, "pause", "", sys_pause);
-	syscall_set(37, "kill", "dd", sys_kill);
+	syscall_set(37, "kill", "dS", sys_kill);
 	syscall_set(119, "sigreturn", "", sys_sigreturn);
 	syscall_set(173, "rt_sigreturn", "", sys_rt_sigreturn);
-	syscall_set(174, "rt_sigaction", "dppd", sys_rt_sigaction);
+	syscall_set(174, "rt_sigaction", "Sppd", sys_rt_sigaction);
 	syscall_set(175, "rt_sigprocmask", "dppd", sys_rt_sigprocmask);
 	syscall_set(176, "rt_sigpending", "pd", sys_rt_sigpending);
 	syscall_set(179, "rt_sigsuspend", "pd", sys_rt_sigsuspend);
-	syscall_set(238, "tkill", "dd", sys_tkill);
-	syscall_set(270, "tgkill", "ddd", sys_tgkill);
+	syscall_set(238, "tkill", "dS", sys_tkill);
+	syscall_set(270, "tgkill", "ddS", sys_tgkill);
 }

@@ -15,7 +15,8 @@ struct syscall_entry {
 	syscall_fn_t fn;
 	const char *name;
 	/* One letter per argument, for the trace: d decimal, x hex, s a
-	 * string (shown if readable), p a pointer, o octal. */
+	 * string (shown if readable), p a pointer, o octal, S a signal
+	 * number (SIGUSR1). */
 	const char *args;
 };
 
@@ -26,6 +27,11 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 		 syscall_fn_t fn)
 {
 	table[nr] = (struct syscall_entry){fn, name, args};
+}
+
+bool syscall_traces(int pid)
+{
+	return trace_pid && (trace_pid < 0 || trace_pid == pid);
 }
 
 void syscall_trace(int pid)
@@ -48,6 +54,12 @@ static void trace_arg(char kind, uint32_t v)
 		break;
 	case 'o':
 		kprintf("0%o", v);
+		break;
+	case 'S':
+		if (v > 0 && v < NSIG && proc_signame((int)v)[0] == 'S')
+			kprintf("%s", proc_signame((int)v));
+		else
+			kprintf("%d", (int)v);
 		break;
 	case 's':
 		n = copy_str_from_user(s, v, sizeof(s));
