@@ -359,7 +359,7 @@ struct regs {
 };
 
 static volatile uint32_t seen[8];
-static volatile int change_eax;
+static volatile int change_regs;
 
 /* SIGILL at the ud2: record what the frame says, step over it. */
 static void ud2_handler(int sig, siginfo_t *si, void *ucv)
@@ -383,8 +383,14 @@ static void ud2_handler(int sig, siginfo_t *si, void *ucv)
 	if ((fl & 0x400) && keel_free_frames() >= 0)
 		seen[7] = 0xdeadbeef;
 	g[REG_EIP] += 2; /* past the ud2 */
-	if (change_eax)
-		g[REG_EAX] = 0x600dcafe;
+	if (change_regs) { /* new values in every field sigreturn reads */
+		static const int r[7] = {REG_EAX, REG_EBX, REG_ECX, REG_EDX,
+					 REG_ESI, REG_EDI, REG_EBP};
+
+		for (int i = 0; i < 7; i++)
+			g[r[i]] = 0xa0000000u + (unsigned)i;
+		g[REG_EFL] &= ~0x41u; /* CF and ZF off */
+	}
 	/* Clobber the x87 stack: the interrupted code's must come back. */
 	__asm__ volatile("fninit; fldz; fldz; fldz" ::: "memory");
 }
@@ -439,18 +445,23 @@ static void run_ud2(struct regs *out, double *fp)
 	    : "ebx", "ecx", "esi", "edi", "memory", "cc");
 }
 
-static int check_regs(const struct regs *r, uint32_t eax)
+/* The registers after the ud2: what went in (changed: what the handler
+ * wrote into its frame instead). */
+static int check_regs(const struct regs *r, int changed)
 {
-	const uint32_t want[7] = {eax,	      0x22222222, 0x33333333,
-				  0x44444444, 0x55555555, 0x66666666,
-				  0x77777777};
 	const uint32_t *got = &r->eax;
+	uint32_t flags = changed ? 0xc84 : 0xcc5;
 
-	for (int i = 0; i < 7; i++)
-		CHECK(got[i] == want[i], "register %d: %#x, expected %#x", i,
-		      got[i], want[i]);
-	CHECK((r->eflags & 0xcd5) == 0xcc5, "eflags %#x: CF PF ZF SF OF DF",
-	      r->eflags);
+	for (int i = 0; i < 7; i++) {
+		uint32_t want = changed ? 0xa0000000u + (unsigned)i
+					: 0x11111111u * (unsigned)(i + 1);
+
+		CHECK(got[i] == want, "register %d: %#x, expected %#x", i,
+		      got[i], want);
+	}
+	CHECK((r->eflags & 0xcd5) == flags,
+	      "eflags %#x: CF PF AF ZF SF DF OF should be %#x", r->eflags,
+	      flags);
 	return 0;
 }
 
@@ -462,7 +473,7 @@ static int case_registers_restored(void)
 	CHECK(on_info(SIGILL, ud2_handler, 0) == 0, "sigaction");
 	memset(&r, 0, sizeof(r));
 	run_ud2(&r, x87);
-	if (check_regs(&r, 0x11111111))
+	if (check_regs(&r, 0))
 		return 1;
 	for (int i = 0; i < 7; i++)
 		CHECK(seen[i] == (&r.eax)[i], "the frame's register %d: %#x", i,
@@ -476,10 +487,10 @@ static int case_registers_restored(void)
 			     x87[1] == 1.0),
 	      "x87 stack after the handler: %f %f", x87[0], x87[1]);
 	/* What the handler writes into the frame is what comes back. */
-	change_eax = 1;
+	change_regs = 1;
 	memset(&r, 0, sizeof(r));
 	run_ud2(&r, x87);
-	return check_regs(&r, 0x600dcafe);
+	return check_regs(&r, 1);
 }
 
 static sigjmp_buf escape;
