@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 /* EFLAGS (SDM 3A §2.3). */
-#define EFLAGS_IF	 (1u << 9) /* interrupts enabled */
-#define EFLAGS_RESERVED1 (1u << 1) /* always 1 */
+#define EFLAGS_IF	 (1u << 9)  /* interrupts enabled */
+#define EFLAGS_RESERVED1 (1u << 1)  /* always 1 */
 #define EFLAGS_CF	 (1u << 0)  /* carry */
 #define EFLAGS_PF	 (1u << 2)  /* parity */
 #define EFLAGS_AF	 (1u << 4)  /* auxiliary carry */

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "mm/uvm.h"
+#include "proc/signal.h"
 #include "proc/uaccess.h"
 
 /* Auxiliary vector types (Linux's include/uapi/linux/auxvec.h). */

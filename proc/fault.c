@@ -24,6 +24,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 static struct proc *fpu_owner;
 static bool ts_set;
@@ -150,9 +151,10 @@ __attribute__((noreturn)) static void kill_for(struct trap_frame *tf, int sig,
 
 /* The fault's signal: its handler runs (the trap returns into it, and
  * after it the instruction runs again), or the process dies of it. */
-static TRAP_CALL struct trap_frame *
-raise_or_kill(struct trap_frame *tf, int sig, int code, uint32_t addr,
-	      const char *why)
+static TRAP_CALL struct trap_frame *raise_or_kill(struct trap_frame *tf,
+						  int sig, int code,
+						  uint32_t addr,
+						  const char *why)
 {
 	if (signal_fault(sig, code, addr))
 		return tf;
@@ -163,10 +165,9 @@ static TRAP_CALL struct trap_frame *user_exception(struct trap_frame *tf)
 {
 	if (!(tf->cs & 3) || !proc_current())
 		trap_fatal(tf); /* a kernel bug: the panic report */
-	return raise_or_kill(tf,
-			     signal_of[tf->vector] ? signal_of[tf->vector]
-						   : SIGSEGV,
-			     SI_KERNEL, 0, "");
+	return raise_or_kill(
+	    tf, signal_of[tf->vector] ? signal_of[tf->vector] : SIGSEGV,
+	    SI_KERNEL, 0, "");
 }
 
 static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)

@@ -37,7 +37,7 @@
 #include "arch/trap.h"
 #include "fs/file.h"
 #include "mm/vm.h"
-#include "proc/signal.h"
+#include "proc/signum.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -96,7 +96,6 @@ struct proc {
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
 #define WSTATUS_EXITED(code)  (((code)&0xff) << 8)
 #define WSTATUS_SIGNALED(sig) ((sig)&0x7f)
-
 
 void proc_init(void);
 /* The calling task's process, or NULL for a kernel thread. */
@@ -165,6 +164,19 @@ uint32_t vma_gap(struct proc *p, uint32_t len);
 /* Make va present (and writable if write): a lazy zero page or a
  * copy-on-write copy.  0, -EFAULT (no area, no permission), -ENOMEM. */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
+
+/* The signal code's part in a process's life (proc/signal.c; the rest
+ * of it is proc/signal.h's). */
+/* Install the trap path's user hook and the console's Ctrl-C. */
+void signal_init(void);
+/* A child of p ended with wait status wstatus: SIGCHLD. */
+void signal_child_exit(struct proc *parent, int pid, int wstatus);
+/* fork: the child gets the parent's dispositions (0, or -ENOMEM), and
+ * its thread the calling thread's mask, nothing pending. */
+int signal_fork(struct proc *child);
+void signal_fork_task(struct task *child_task);
+/* The process is gone (exit, or a fork that failed): its table too. */
+void signal_proc_gone(struct proc *p);
 
 /* The exceptions of user code (proc/fault.c). */
 void fault_init(void);

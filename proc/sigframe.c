@@ -12,12 +12,12 @@
 #include "proc/uaccess.h"
 #include "sched/task.h"
 
-#define FPSTATE_UNUSED	 624	/* Linux's struct _fpstate_32 */
-#define FP_MAGIC_FSAVE	 0xffff /* the x87 image alone, no fxsave part */
-#define SS_DISABLE	 2	/* uc_stack: no alternate stack */
-#define NR_SIGRETURN	 119
-#define NR_RT_SIGRETURN	 173
-#define DESC_PRESENT	 (1ull << 47) /* a GDT descriptor's P bit */
+#define FPSTATE_UNUSED	624    /* Linux's struct _fpstate_32 */
+#define FP_MAGIC_FSAVE	0xffff /* the x87 image alone, no fxsave part */
+#define SS_DISABLE	2      /* uc_stack: no alternate stack */
+#define NR_SIGRETURN	119
+#define NR_RT_SIGRETURN 173
+#define DESC_PRESENT	(1ull << 47) /* a GDT descriptor's P bit */
 
 /* The flags a program may set through a frame (Linux's FIX_EFLAGS). */
 #define USER_EFLAGS                                                            \
@@ -75,10 +75,10 @@ _Static_assert(offsetof(struct rt_frame, uc) == 144, "Linux's rt frame");
 
 /* popl %eax; movl $119, %eax; int $0x80 — and movl $173, %eax; int $0x80:
  * what Linux writes, for debuggers that recognise a signal frame. */
-static const uint8_t plain_retcode[8] = {0x58, 0xb8, NR_SIGRETURN, 0, 0, 0,
-					 0xcd, 0x80};
-static const uint8_t rt_retcode[8] = {0xb8, NR_RT_SIGRETURN, 0, 0, 0,
-				      0xcd, 0x80, 0};
+static const uint8_t plain_retcode[8] = {0x58, 0xb8, NR_SIGRETURN, 0,
+					 0,    0,    0xcd,	   0x80};
+static const uint8_t rt_retcode[8] = {
+    0xb8, NR_RT_SIGRETURN, 0, 0, 0, 0xcd, 0x80, 0};
 
 static void save_context(struct sigcontext32 *sc, const struct trap_frame *tf,
 			 uint32_t fpstate, uint64_t oldmask,
@@ -149,7 +149,8 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 {
 	struct proc *p = proc_current();
 	bool rt = (act->flags & SA_SIGINFO) != 0;
-	uint32_t size = rt ? sizeof(struct rt_frame) : sizeof(struct plain_frame);
+	uint32_t size =
+	    rt ? sizeof(struct rt_frame) : sizeof(struct plain_frame);
 	uint32_t fp, sp = place(tf->esp, size, p->fpu_used, &fp);
 	struct fpstate32 fps;
 	union {
@@ -185,15 +186,17 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		/* The unused x87 area keeps Linux's layout and is not
 		 * written (Linux does not write it either): only the head
 		 * and the tail of the frame are. */
-		const uint32_t head = offsetof(struct plain_frame, fpstate_unused);
+		const uint32_t head =
+		    offsetof(struct plain_frame, fpstate_unused);
 		const uint32_t tail = offsetof(struct plain_frame, extramask);
 		f.plain.sig = sig;
 		save_context(&f.plain.sc, tf, fp, oldmask, info);
 		f.plain.extramask = (uint32_t)(oldmask >> 32);
 		memcpy(f.plain.retcode, plain_retcode, sizeof(plain_retcode));
-		f.plain.pretcode = (act->flags & SA_RESTORER)
-				       ? act->restorer
-				       : sp + offsetof(struct plain_frame, retcode);
+		f.plain.pretcode =
+		    (act->flags & SA_RESTORER)
+			? act->restorer
+			: sp + offsetof(struct plain_frame, retcode);
 		rc = copy_to_user(sp, &f.plain, head);
 		if (rc == 0)
 			rc = copy_to_user(sp + tail, (uint8_t *)&f.plain + tail,
@@ -244,7 +247,8 @@ static void load_context(struct trap_frame *tf, const struct sigcontext32 *sc)
 	tf->eflags = (eflags & ~USER_EFLAGS) | (sc->eflags & USER_EFLAGS);
 	tf->esp = sc->esp;
 	tf->ss = sc->ss;
-	tf->error = SIGFRAME_NO_RESTART; /* what eax holds is not a call to rerun */
+	tf->error =
+	    SIGFRAME_NO_RESTART; /* what eax holds is not a call to rerun */
 }
 
 bool sigframe_restore(struct trap_frame *tf, bool rt, uint64_t *mask)

@@ -36,7 +36,7 @@
 #include <stdint.h>
 
 #include "arch/trap.h"
-#include "proc/signal.h"
+#include "proc/signum.h"
 
 /* tf->error of a system call's frame is the call number (the gate keeps it
  * there, Linux's orig_eax); this value says "not a call to run again". */

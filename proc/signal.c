@@ -5,13 +5,13 @@
 #include "proc/signal.h"
 
 #include "fs/tty.h"
+#include "kernel/console.h"
 #include "lib/errno.h"
-#include "mm/kheap.h"
 #include "lib/string.h"
+#include "mm/kheap.h"
 #include "proc/proc.h"
 #include "proc/sigframe.h"
 #include "proc/syscall.h"
-#include "kernel/console.h"
 #include "sched/task.h"
 
 /* Where rt_sigsuspend and pause wait: only a signal wakes them (through
@@ -250,6 +250,8 @@ static int dequeue(struct task *t, struct sig_info *info)
 		p->sigpending &= ~SIG_BIT(sig);
 	if (p->sighand)
 		*info = p->sighand->info[sig];
+	else
+		*info = (struct sig_info){SI_KERNEL, 0, 0, 0};
 	recalc(t);
 	return sig;
 }

@@ -6,13 +6,13 @@
  * (validate, then change state).  A sigset is 8 bytes (signals 1..64);
  * another sigsetsize is -EINVAL, as on Linux.
  */
+#include "kernel/console.h"
 #include "lib/errno.h"
 #include "proc/proc.h"
 #include "proc/sigframe.h"
 #include "proc/signal.h"
 #include "proc/syscall.h"
 #include "proc/uaccess.h"
-#include "kernel/console.h"
 
 #define A1 (tf->ebx)
 #define A2 (tf->ecx)
@@ -50,9 +50,11 @@ static int32_t sys_rt_sigaction(struct trap_frame *tf)
 	if (A3 && (rc = uaccess_check(A3, sizeof(out), true)) < 0)
 		return rc;
 	a = (struct k_sigaction *)signal_action(p, (int)sig);
-	out = (struct user_sigaction){a->handler, a->flags, a->restorer,
-				      {(uint32_t)a->mask,
-				       (uint32_t)(a->mask >> 32)}};
+	out = (struct user_sigaction){
+	    a->handler,
+	    a->flags,
+	    a->restorer,
+	    {(uint32_t)a->mask, (uint32_t)(a->mask >> 32)}};
 	if (A2) {
 		if (!p->sighand && in.handler == SIG_DFL)
 			goto done; /* already so: no table needed */

@@ -97,7 +97,7 @@ struct task {
 	uint64_t tls;	       /* its TLS descriptor (arch/gdt.h), 0: none */
 	struct wait_queue *blocked_on; /* the queue it waits on, if any */
 	/* Signals of this thread (proc/signal.h; bit n: signal n, 1..64). */
-	volatile uint64_t sigpending; /* sent to this thread, not yet acted on */
+	volatile uint64_t sigpending; /* sent to it, not acted on yet */
 	uint64_t sigblocked;	      /* its mask (never SIGKILL, SIGSTOP) */
 	volatile bool sigwake; /* a signal it must act on is pending and not
 				  blocked (Linux's TIF_SIGPENDING): its

@@ -24,8 +24,8 @@
  * control do it; there are no process groups to pick a foreground one).
  */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

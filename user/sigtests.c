@@ -355,7 +355,8 @@ static int case_nested(void)
 
 /* The register file around a ud2: what went in, what came out. */
 struct regs {
-	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, eflags;
+	uint32_t gpr[7]; /* eax ebx ecx edx esi edi ebp */
+	uint32_t eflags;
 };
 
 static volatile uint32_t seen[8];
@@ -382,7 +383,7 @@ static void ud2_handler(int sig, siginfo_t *si, void *ucv)
 	 * leaves it as it was, so this is checked on keel only. */
 	if ((fl & 0x400) && keel_free_frames() >= 0)
 		seen[7] = 0xdeadbeef;
-	g[REG_EIP] += 2; /* past the ud2 */
+	g[REG_EIP] += 2;   /* past the ud2 */
 	if (change_regs) { /* new values in every field sigreturn reads */
 		static const int r[7] = {REG_EAX, REG_EBX, REG_ECX, REG_EDX,
 					 REG_ESI, REG_EDI, REG_EBP};
@@ -402,54 +403,54 @@ static void ud2_handler(int sig, siginfo_t *si, void *ucv)
  * the two x87 values pushed before (pi on 1.0) must still be there: they
  * go to fp[0] and fp[1].
  */
+// NOLINTNEXTLINE(readability-non-const-parameter): the asm writes fp
 static void run_ud2(struct regs *out, double *fp)
 {
-	__asm__ volatile(
-	    "pushl %%ebp\n\t"
-	    "pushl %%edx\n\t" /* fp */
-	    "pushl %%eax\n\t" /* out */
-	    "fld1\n\t"
-	    "fldpi\n\t"
-	    "movl $0x11111111, %%eax\n\t"
-	    "movl $0x22222222, %%ebx\n\t"
-	    "movl $0x33333333, %%ecx\n\t"
-	    "movl $0x44444444, %%edx\n\t"
-	    "movl $0x55555555, %%esi\n\t"
-	    "movl $0x66666666, %%edi\n\t"
-	    "movl $0x77777777, %%ebp\n\t"
-	    "pushl $0x8c7\n\t" /* CF PF ZF SF OF, and bit 1 */
-	    "popfl\n\t"
-	    "std\n\t"
-	    "ud2\n\t"
-	    "pushfl\n\t"
-	    "cld\n\t"
-	    "pushl %%eax\n\t"
-	    "movl 8(%%esp), %%eax\n\t" /* out */
-	    "movl %%ebx, 4(%%eax)\n\t"
-	    "movl %%ecx, 8(%%eax)\n\t"
-	    "movl %%edx, 12(%%eax)\n\t"
-	    "movl %%esi, 16(%%eax)\n\t"
-	    "movl %%edi, 20(%%eax)\n\t"
-	    "movl %%ebp, 24(%%eax)\n\t"
-	    "popl %%ebx\n\t"
-	    "movl %%ebx, 0(%%eax)\n\t"
-	    "popl %%ebx\n\t"
-	    "movl %%ebx, 28(%%eax)\n\t"
-	    "popl %%eax\n\t"
-	    "popl %%ebx\n\t" /* fp */
-	    "fstpl (%%ebx)\n\t"
-	    "fstpl 8(%%ebx)\n\t"
-	    "popl %%ebp"
-	    : "+a"(out), "+d"(fp)
-	    :
-	    : "ebx", "ecx", "esi", "edi", "memory", "cc");
+	__asm__ volatile("pushl %%ebp\n\t"
+			 "pushl %%edx\n\t" /* fp */
+			 "pushl %%eax\n\t" /* out */
+			 "fld1\n\t"
+			 "fldpi\n\t"
+			 "movl $0x11111111, %%eax\n\t"
+			 "movl $0x22222222, %%ebx\n\t"
+			 "movl $0x33333333, %%ecx\n\t"
+			 "movl $0x44444444, %%edx\n\t"
+			 "movl $0x55555555, %%esi\n\t"
+			 "movl $0x66666666, %%edi\n\t"
+			 "movl $0x77777777, %%ebp\n\t"
+			 "pushl $0x8c7\n\t" /* CF PF ZF SF OF, and bit 1 */
+			 "popfl\n\t"
+			 "std\n\t"
+			 "ud2\n\t"
+			 "pushfl\n\t"
+			 "cld\n\t"
+			 "pushl %%eax\n\t"
+			 "movl 8(%%esp), %%eax\n\t" /* out */
+			 "movl %%ebx, 4(%%eax)\n\t"
+			 "movl %%ecx, 8(%%eax)\n\t"
+			 "movl %%edx, 12(%%eax)\n\t"
+			 "movl %%esi, 16(%%eax)\n\t"
+			 "movl %%edi, 20(%%eax)\n\t"
+			 "movl %%ebp, 24(%%eax)\n\t"
+			 "popl %%ebx\n\t"
+			 "movl %%ebx, 0(%%eax)\n\t"
+			 "popl %%ebx\n\t"
+			 "movl %%ebx, 28(%%eax)\n\t"
+			 "popl %%eax\n\t"
+			 "popl %%ebx\n\t" /* fp */
+			 "fstpl (%%ebx)\n\t"
+			 "fstpl 8(%%ebx)\n\t"
+			 "popl %%ebp"
+			 : "+a"(out), "+d"(fp)
+			 :
+			 : "ebx", "ecx", "esi", "edi", "memory", "cc");
 }
 
 /* The registers after the ud2: what went in (changed: what the handler
  * wrote into its frame instead). */
 static int check_regs(const struct regs *r, int changed)
 {
-	const uint32_t *got = &r->eax;
+	const uint32_t *got = r->gpr;
 	uint32_t flags = changed ? 0xc84 : 0xcc5;
 
 	for (int i = 0; i < 7; i++) {
@@ -476,15 +477,15 @@ static int case_registers_restored(void)
 	if (check_regs(&r, 0))
 		return 1;
 	for (int i = 0; i < 7; i++)
-		CHECK(seen[i] == (&r.eax)[i], "the frame's register %d: %#x", i,
+		CHECK(seen[i] == r.gpr[i], "the frame's register %d: %#x", i,
 		      (unsigned)seen[i]);
 	CHECK(seen[7] != 0xdeadbeef, "DF set in the handler");
 	CHECK((seen[7] & 0xcc5) == 0xcc5, "the frame's eflags %#x",
 	      (unsigned)seen[7]);
 	/* qemu-i386 does not give the x87 registers back (Linux does, from
 	 * the frame's copy): checked on keel only. */
-	CHECK(!on_keel() || (x87[0] > 3.14159 && x87[0] < 3.1416 &&
-			     x87[1] == 1.0),
+	CHECK(!on_keel() ||
+		  (x87[0] > 3.14159 && x87[0] < 3.1416 && x87[1] == 1.0),
 	      "x87 stack after the handler: %f %f", x87[0], x87[1]);
 	/* What the handler writes into the frame is what comes back. */
 	change_regs = 1;
@@ -531,6 +532,8 @@ static int read_interrupted(int restart, ssize_t *got, int *err)
 	int fd[2], stop[2];
 	char c = 0;
 
+	*got = 0;
+	*err = 0;
 	on(SIGUSR1, count, restart ? SA_RESTART : 0);
 	if (pipe(fd) < 0)
 		return -1;
@@ -572,8 +575,7 @@ static int case_eintr_vs_restart(void)
 	hits = 0;
 	int c = read_interrupted(1, &got, &err);
 
-	CHECK(got == 1 && c == 'r', "SA_RESTART read: %zd, errno %d", got,
-	      err);
+	CHECK(got == 1 && c == 'r', "SA_RESTART read: %zd, errno %d", got, err);
 	CHECK(hits >= 1, "no handler ran");
 	return 0;
 }
@@ -639,8 +641,8 @@ static int case_sigchld(void)
 		_exit(7);
 	sigemptyset(&none);
 	errno = 0;
-	CHECK(sigsuspend(&none) == -1 && errno == EINTR,
-	      "sigsuspend: errno %d", errno);
+	CHECK(sigsuspend(&none) == -1 && errno == EINTR, "sigsuspend: errno %d",
+	      errno);
 	CHECK(chld.si_signo == SIGCHLD && chld.si_code == CLD_EXITED,
 	      "siginfo: signo %d code %d", chld.si_signo, chld.si_code);
 	CHECK(chld.si_pid == pid && chld.si_status == 7,
@@ -823,10 +825,18 @@ static uint32_t seg(int which)
 	uint32_t v = 0;
 
 	switch (which) {
-	case 0: __asm__ volatile("movl %%cs, %0" : "=r"(v)); break;
-	case 1: __asm__ volatile("movl %%ss, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("movl %%ds, %0" : "=r"(v)); break;
-	default: __asm__ volatile("movl %%gs, %0" : "=r"(v)); break;
+	case 0:
+		__asm__ volatile("movl %%cs, %0" : "=r"(v));
+		break;
+	case 1:
+		__asm__ volatile("movl %%ss, %0" : "=r"(v));
+		break;
+	case 2:
+		__asm__ volatile("movl %%ds, %0" : "=r"(v));
+		break;
+	default:
+		__asm__ volatile("movl %%gs, %0" : "=r"(v));
+		break;
 	}
 	return v & 0xffff;
 }
@@ -844,25 +854,34 @@ static int forge(void)
 	uint32_t *f = &stack[256], *sc = f + (140 + 20) / 4;
 	uint32_t sp = (uint32_t)(uintptr_t)&stack[900];
 
-	sc[0] = seg(3);		    /* gs */
-	sc[1] = 0;		    /* fs */
-	sc[2] = sc[3] = seg(2);	    /* es, ds */
-	sc[7] = sp;		    /* esp */
+	sc[0] = seg(3);				     /* gs */
+	sc[1] = 0;				     /* fs */
+	sc[2] = sc[3] = seg(2);			     /* es, ds */
+	sc[7] = sp;				     /* esp */
 	sc[14] = (uint32_t)(uintptr_t)forged_target; /* eip */
-	sc[15] = seg(0);	    /* cs */
-	sc[16] = 0x202;		    /* eflags: IF */
-	sc[18] = seg(1);	    /* ss */
+	sc[15] = seg(0);			     /* cs */
+	sc[16] = 0x202;				     /* eflags: IF */
+	sc[18] = seg(1);			     /* ss */
 	f[38] = 2; /* uc_stack.ss_flags: SS_DISABLE */
 	switch (forging) {
-	case F_KERNEL_CS: sc[15] = 0x08; break;
-	case F_KERNEL_SS: sc[18] = 0x10; break;
-	case F_BAD_DS: sc[3] = 0x1234; break;
+	case F_KERNEL_CS:
+		sc[15] = 0x08;
+		break;
+	case F_KERNEL_SS:
+		sc[18] = 0x10;
+		break;
+	case F_BAD_DS:
+		sc[3] = 0x1234;
+		break;
 	case F_IOPL:
 		sc[16] |= 0x3000;
 		sc[14] = (uint32_t)(uintptr_t)cli_target;
 		break;
-	case F_NOWHERE: f = (uint32_t *)0x20; break;
-	default: break;
+	case F_NOWHERE:
+		f = (uint32_t *)0x20;
+		break;
+	default:
+		break;
 	}
 	__asm__ volatile("movl %0, %%esp\n\t"
 			 "int $0x80"
@@ -909,23 +928,16 @@ struct ucase {
 	int (*fn)(void);
 };
 
-#define CASE(n) {#n, case_##n}
+#define CASE(n)                                                                \
+	{                                                                      \
+#n, case_##n                                                   \
+	}
 static const struct ucase cases[] = {
-    CASE(delivery),
-    CASE(siginfo),
-    CASE(default_actions),
-    CASE(mask_pending),
-    CASE(mask_in_handler),
-    CASE(nested),
-    CASE(registers_restored),
-    CASE(fault_handler),
-    CASE(eintr_vs_restart),
-    CASE(sleep_and_wait),
-    CASE(sigchld),
-    CASE(sigpipe),
-    CASE(exec_resets),
-    CASE(bad_input),
-    CASE(bad_handler_stack),
+    CASE(delivery),	      CASE(siginfo),	     CASE(default_actions),
+    CASE(mask_pending),	      CASE(mask_in_handler), CASE(nested),
+    CASE(registers_restored), CASE(fault_handler),   CASE(eintr_vs_restart),
+    CASE(sleep_and_wait),     CASE(sigchld),	     CASE(sigpipe),
+    CASE(exec_resets),	      CASE(bad_input),	     CASE(bad_handler_stack),
     CASE(forged_sigreturn),
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
