@@ -13,8 +13,18 @@
 #include <stdint.h>
 
 /* EFLAGS (SDM 3A §2.3). */
-#define EFLAGS_IF	 (1u << 9) /* interrupts enabled */
-#define EFLAGS_RESERVED1 (1u << 1) /* always 1 */
+#define EFLAGS_IF	 (1u << 9)  /* interrupts enabled */
+#define EFLAGS_RESERVED1 (1u << 1)  /* always 1 */
+#define EFLAGS_CF	 (1u << 0)  /* carry */
+#define EFLAGS_PF	 (1u << 2)  /* parity */
+#define EFLAGS_AF	 (1u << 4)  /* auxiliary carry */
+#define EFLAGS_ZF	 (1u << 6)  /* zero */
+#define EFLAGS_SF	 (1u << 7)  /* sign */
+#define EFLAGS_TF	 (1u << 8)  /* single-step trap */
+#define EFLAGS_DF	 (1u << 10) /* string direction */
+#define EFLAGS_OF	 (1u << 11) /* overflow */
+#define EFLAGS_RF	 (1u << 16) /* resume (no #DB on the next fetch) */
+#define EFLAGS_AC	 (1u << 18) /* alignment check */
 
 /* CR0 (SDM 3A §2.5). */
 #define CR0_PE (1u << 0)  /* protected mode */

@@ -81,5 +81,5 @@ uint32_t file_count(void)
 
 bool file_interrupted(void)
 {
-	return task_current()->sigpending != 0;
+	return task_signal_pending();
 }

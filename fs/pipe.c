@@ -63,7 +63,7 @@ static int pipe_read(struct file *f, void *buf, uint32_t n)
 	while (p->count == 0 && p->writers > 0) {
 		if (file_interrupted() || (f->flags & O_NONBLOCK)) {
 			irq_restore(on);
-			return file_interrupted() ? -EINTR : -EAGAIN;
+			return file_interrupted() ? -ERESTARTSYS : -EAGAIN;
 		}
 		note_wait(p, true);
 		wq_block(&p->readq);
@@ -97,7 +97,7 @@ static int pipe_write(struct file *f, const void *buf, uint32_t n)
 		if (room == 0 || (put == 0 && n <= PIPE_BUF && room < n)) {
 			if (file_interrupted()) {
 				irq_restore(on);
-				return put ? (int)put : -EINTR;
+				return put ? (int)put : -ERESTARTSYS;
 			}
 			note_wait(p, false);
 			wq_block(&p->writeq);

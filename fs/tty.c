@@ -123,7 +123,7 @@ static int tty_read(struct file *f, void *buf, uint32_t n)
 	while (ready_pos >= ready_len && !eof_pending) {
 		if (file_interrupted()) {
 			irq_restore(on);
-			return -EINTR;
+			return -ERESTARTSYS;
 		}
 		wq_block(&readers);
 	}

@@ -26,6 +26,12 @@ static const char *const names[] = {
 
 const char *errno_name(int e)
 {
+	if (e == ERESTARTSYS)
+		return "ERESTARTSYS";
+	if (e == ERESTARTNOINTR)
+		return "ERESTARTNOINTR";
+	if (e == ERESTARTNOHAND)
+		return "ERESTARTNOHAND";
 	if (e <= 0 || e >= (int)(sizeof(names) / sizeof(names[0])))
 		return NULL;
 	return names[e];

@@ -39,6 +39,14 @@
 #define ELOOP	     40
 #define EOVERFLOW    75
 #define ETIMEDOUT    110
+/*
+ * Kernel-internal: a wait interrupted by a signal (Linux's numbers).  They
+ * never reach a program: on the way back to user mode proc/signal.c turns
+ * them into EINTR or runs the call again (SA_RESTART, or no handler ran).
+ */
+#define ERESTARTSYS    512 /* EINTR, or again under SA_RESTART */
+#define ERESTARTNOINTR 513 /* always again */
+#define ERESTARTNOHAND 514 /* EINTR if a handler ran, else again */
 
 /* The short name of an error number ("ENOENT"), or NULL. */
 const char *errno_name(int e);

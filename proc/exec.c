@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "mm/uvm.h"
+#include "proc/signal.h"
 #include "proc/uaccess.h"
 
 /* Auxiliary vector types (Linux's include/uapi/linux/auxvec.h). */
@@ -323,4 +324,5 @@ void exec_commit(struct proc *p, struct exec_image *img)
 		}
 	p->cloexec = 0;
 	fpu_proc_gone(p);
+	signal_exec(p);
 }

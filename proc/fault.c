@@ -24,8 +24,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "proc/proc.h"
-
-#define FPU_STATE_SIZE 108 /* fnsave's 32-bit protected-mode image */
+#include "proc/signal.h"
 
 static struct proc *fpu_owner;
 static bool ts_set;
@@ -94,6 +93,37 @@ void fpu_copy(struct proc *dst, struct proc *src)
 	}
 }
 
+bool fpu_take(struct proc *p, uint8_t *buf)
+{
+	if (fpu_owner == p) {
+		set_ts(false);
+		fnsave(p->fpu); /* also resets the FPU */
+		fpu_owner = NULL;
+		set_ts(true);
+	}
+	if (!p->fpu_used)
+		return false;
+	memcpy(buf, p->fpu, FPU_STATE_SIZE);
+	p->fpu_used = false; /* the handler's first x87 use: fninit */
+	return true;
+}
+
+bool fpu_give(struct proc *p, const uint8_t *buf)
+{
+	if (fpu_owner == p) { /* the handler's state: dropped */
+		fpu_owner = NULL;
+		set_ts(true);
+	}
+	p->fpu_used = false;
+	if (!buf)
+		return true;
+	if (!fpu_buffer(p))
+		return false;
+	memcpy(p->fpu, buf, FPU_STATE_SIZE);
+	p->fpu_used = true;
+	return true;
+}
+
 static const int signal_of[T_EXCEPTIONS] = {
     [T_DIVIDE] = SIGFPE,       [T_DEBUG] = SIGTRAP,
     [T_BREAKPOINT] = SIGTRAP,  [T_OVERFLOW] = SIGSEGV,
@@ -119,12 +149,25 @@ __attribute__((noreturn)) static void kill_for(struct trap_frame *tf, int sig,
 	proc_exit(WSTATUS_SIGNALED(sig));
 }
 
+/* The fault's signal: its handler runs (the trap returns into it, and
+ * after it the instruction runs again), or the process dies of it. */
+static TRAP_CALL struct trap_frame *raise_or_kill(struct trap_frame *tf,
+						  int sig, int code,
+						  uint32_t addr,
+						  const char *why)
+{
+	if (signal_fault(sig, code, addr))
+		return tf;
+	kill_for(tf, sig, addr, why);
+}
+
 static TRAP_CALL struct trap_frame *user_exception(struct trap_frame *tf)
 {
 	if (!(tf->cs & 3) || !proc_current())
 		trap_fatal(tf); /* a kernel bug: the panic report */
-	kill_for(tf, signal_of[tf->vector] ? signal_of[tf->vector] : SIGSEGV, 0,
-		 "");
+	return raise_or_kill(
+	    tf, signal_of[tf->vector] ? signal_of[tf->vector] : SIGSEGV,
+	    SI_KERNEL, 0, "");
 }
 
 static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
@@ -139,8 +182,10 @@ static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
 		return tf; /* resolved: the instruction runs again */
 	if (rc == -ENOMEM)
 		kill_for(tf, SIGKILL, addr, "out of memory");
-	kill_for(tf, SIGSEGV, addr,
-		 tf->error & PF_PRESENT ? "protection" : "not mapped");
+	if (tf->error & PF_PRESENT)
+		return raise_or_kill(tf, SIGSEGV, SEGV_ACCERR, addr,
+				     "protection");
+	return raise_or_kill(tf, SIGSEGV, SEGV_MAPERR, addr, "not mapped");
 }
 
 static TRAP_CALL struct trap_frame *no_fpu(struct trap_frame *tf)

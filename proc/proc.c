@@ -1,5 +1,6 @@
 /*
- * proc — process life cycle: spawn, fork, exit, wait, signals (proc.h).
+ * proc — process life cycle: spawn, fork, exit, wait (proc.h); signals
+ * are proc/signal.c's.
  *
  * System calls run with interrupts off (the gate clears IF and nothing
  * here sets it): on one CPU that is the lock around every process
@@ -31,34 +32,6 @@ static struct proc *all_procs;
 static uint32_t nprocs;
 static int next_pid = 1;
 struct proc *proc_init_proc;
-
-static const char *const signames[] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",	  [SIGQUIT] = "SIGQUIT",
-    [SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
-    [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",	  [SIGKILL] = "SIGKILL",
-    [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP",
-    [SIGTSTP] = "SIGTSTP", [SIGURG] = "SIGURG",	  [SIGWINCH] = "SIGWINCH",
-};
-
-const char *proc_signame(int sig)
-{
-	if (sig > 0 && sig < (int)(sizeof(signames) / sizeof(signames[0])) &&
-	    signames[sig])
-		return signames[sig];
-	return "a signal";
-}
-
-/* Signals whose default action does nothing here (signal(7): SIGCHLD,
- * SIGURG and SIGWINCH are ignored, SIGCONT continues; SIGSTOP, SIGTSTP,
- * SIGTTIN and SIGTTOU stop, which keel cannot do yet). */
-static bool ignored_by_default(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
-	       sig == SIGTTIN || sig == SIGTTOU;
-}
 
 void proc_status_text(int wstatus, char *buf, size_t n)
 {
@@ -173,6 +146,7 @@ void proc_discard(struct proc *p)
 	}
 	kfree(p->tf);
 	kfree(p->fpu);
+	signal_proc_gone(p);
 	kfree(p);
 }
 
@@ -218,8 +192,10 @@ int proc_fork(struct trap_frame *tf)
 		if (parent->fd[i])
 			c->fd[i] = file_get(parent->fd[i]);
 	c->cloexec = parent->cloexec;
-	c->sig_ignored = parent->sig_ignored;
-	c->sig_blocked = parent->sig_blocked;
+	if (signal_fork(c) < 0) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	fpu_copy(c, parent);
 	c->tf = kmalloc(sizeof(*c->tf));
 	c->task =
@@ -231,6 +207,7 @@ int proc_fork(struct trap_frame *tf)
 	*c->tf = *tf;
 	c->tf->eax = 0; /* fork returns 0 in the child */
 	c->task->proc = c;
+	signal_fork_task(c->task);
 	c->task->space = c->vm;
 	c->task->tls = task_current()->tls;
 	proc_publish(c, parent);
@@ -267,6 +244,7 @@ void proc_exit(int wstatus)
 	cli();
 	close_all(p);
 	fpu_proc_gone(p);
+	signal_proc_gone(p);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();
 	t->tls = 0;
@@ -278,9 +256,10 @@ void proc_exit(int wstatus)
 	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;
-	if (p->parent)
+	if (p->parent) {
 		wq_wake_all(&p->parent->child_wq);
-	else if (p->kernel_waits)
+		signal_child_exit(p->parent, p->pid, wstatus);
+	} else if (p->kernel_waits)
 		wq_wake_all(&p->exit_wq);
 	t->proc = NULL; /* from here on a kernel thread on its way out */
 	task_exit(0);
@@ -330,49 +309,11 @@ int proc_wait4(int pid, int *wstatus, int options)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (task_current()->sigpending)
-			return -EINTR;
+		if (task_signal_pending())
+			return -ERESTARTSYS; /* EINTR, or again (SA_RESTART) */
 		note_child_wait(last, n);
 		wq_block(&self->child_wq);
 	}
-}
-
-int proc_signal(struct proc *p, int sig)
-{
-	if (sig < 0 || sig >= NSIG)
-		return -EINVAL;
-	if (sig == 0 || p->state != PROC_ALIVE)
-		return 0;
-	/* Stopping (SIGSTOP, SIGTSTP) and continuing are not there yet: they
-	 * do nothing, as an ignored signal does. */
-	if (sig != SIGKILL &&
-	    ((p->sig_ignored & (1u << (sig & 31))) || ignored_by_default(sig)))
-		return 0; /* ignored: nothing happens */
-	p->task->sigpending |= 1u << (sig & 31);
-	task_interrupt(p->task); /* out of any interruptible wait */
-	return 0;
-}
-
-/* The trap path's last word before ring 3: act on a pending signal (all
- * that are not ignored terminate, their default action). */
-static TRAP_CALL struct trap_frame *user_return(struct trap_frame *tf)
-{
-	uint32_t pending = task_current()->sigpending;
-	if (pending && proc_current()) {
-		int sig = __builtin_ctz(pending);
-		if (pending & (1u << SIGKILL))
-			sig = SIGKILL;
-		proc_exit(WSTATUS_SIGNALED(sig));
-	}
-	return tf;
-}
-
-/* Ctrl-C at the console: SIGINT to every process but init. */
-static void console_interrupt(void)
-{
-	for (struct proc *p = all_procs; p; p = p->all_next)
-		if (p != proc_init_proc && p->state == PROC_ALIVE)
-			proc_signal(p, SIGINT);
 }
 
 /*
@@ -420,7 +361,6 @@ void proc_init(void)
 	proc_fork_eager = cmdline_bool("fork.copy", false);
 	fault_init();
 	tty_init();
-	tty_set_interrupt(console_interrupt);
-	trap_set_user_hook(user_return);
+	signal_init();
 	pipe_set_holder_finder(pipe_holder);
 }

@@ -37,6 +37,7 @@
 #include "arch/trap.h"
 #include "fs/file.h"
 #include "mm/vm.h"
+#include "proc/signum.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -80,8 +81,11 @@ struct proc {
 	struct file *fd[PROC_FDS];
 	uint32_t cloexec; /* bit n: close fd n at execve */
 
-	uint32_t sig_ignored;  /* bit n: signal n's disposition is SIG_IGN */
-	uint32_t sig_blocked;  /* the signal mask (kept, not yet used) */
+	/* Signals (proc/signal.h): the dispositions and who sent each
+	 * pending signal (NULL until the first rt_sigaction: all SIG_DFL),
+	 * shared by the threads; process-directed signals pending. */
+	struct sighand *sighand;
+	uint64_t sigpending;
 	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint8_t *fpu;	       /* saved x87 state (108 bytes), or NULL */
 	bool fpu_used;
@@ -92,31 +96,6 @@ struct proc {
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
 #define WSTATUS_EXITED(code)  (((code)&0xff) << 8)
 #define WSTATUS_SIGNALED(sig) ((sig)&0x7f)
-
-#define SIGHUP	 1
-#define SIGINT	 2
-#define SIGQUIT	 3
-#define SIGILL	 4
-#define SIGTRAP	 5
-#define SIGABRT	 6
-#define SIGBUS	 7
-#define SIGFPE	 8
-#define SIGKILL	 9
-#define SIGUSR1	 10
-#define SIGSEGV	 11
-#define SIGUSR2	 12
-#define SIGPIPE	 13
-#define SIGALRM	 14
-#define SIGTERM	 15
-#define SIGCHLD	 17
-#define SIGCONT	 18
-#define SIGSTOP	 19
-#define SIGTSTP	 20
-#define SIGTTIN	 21
-#define SIGTTOU	 22
-#define SIGURG	 23
-#define SIGWINCH 28
-#define NSIG	 65
 
 void proc_init(void);
 /* The calling task's process, or NULL for a kernel thread. */
@@ -145,7 +124,7 @@ int proc_run(const char *path, char *const argv[], char *const envp[],
 void proc_status_text(int wstatus, char *buf, size_t n);
 /* The process with this pid (alive or zombie), or NULL. */
 struct proc *proc_find(int pid);
-/* Send a signal: 0, or -EINVAL for a bad number. */
+/* Send a signal from the kernel (signal_send): 0, or -EINVAL. */
 int proc_signal(struct proc *p, int sig);
 /* End the calling process with this wait status; never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
@@ -186,10 +165,32 @@ uint32_t vma_gap(struct proc *p, uint32_t len);
  * copy-on-write copy.  0, -EFAULT (no area, no permission), -ENOMEM. */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
 
+/* The signal code's part in a process's life (proc/signal.c; the rest
+ * of it is proc/signal.h's). */
+/* Install the trap path's user hook and the console's Ctrl-C. */
+void signal_init(void);
+/* A child of p ended with wait status wstatus: SIGCHLD. */
+void signal_child_exit(struct proc *parent, int pid, int wstatus);
+/* fork: the child gets the parent's dispositions (0, or -ENOMEM), and
+ * its thread the calling thread's mask, nothing pending. */
+int signal_fork(struct proc *child);
+void signal_fork_task(struct task *child_task);
+/* The process is gone (exit, or a fork that failed): its table too. */
+void signal_proc_gone(struct proc *p);
+
 /* The exceptions of user code (proc/fault.c). */
 void fault_init(void);
 /* FPU ownership (proc/fault.c): the lazy x87 switch. */
 void fpu_proc_gone(struct proc *p);
 void fpu_copy(struct proc *dst, struct proc *src);
+/* fnsave's 32-bit protected-mode image: the x87 state a signal frame
+ * carries (proc/sigframe.c). */
+#define FPU_STATE_SIZE 108
+/* Before a handler runs: p's x87 state into buf, if it has one (true),
+ * and a fresh FPU for the handler. */
+bool fpu_take(struct proc *p, uint8_t *buf);
+/* At sigreturn: buf (NULL: none) becomes p's x87 state.  False without
+ * memory for it. */
+bool fpu_give(struct proc *p, const uint8_t *buf);
 
 #endif

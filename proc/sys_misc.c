@@ -1,6 +1,6 @@
 /*
- * sys_misc — process calls (fork, execve, wait4, exit, kill), time, the
- * thread-area (TLS) call, signal dispositions, and keel's own calls.
+ * sys_misc — process calls (fork, execve, wait4, exit), time, the
+ * thread-area (TLS) call and keel's own calls (signals: sys_signal.c).
  */
 #include "arch/gdt.h"
 #include "kernel/time.h"
@@ -17,8 +17,6 @@
 #define A3 (tf->edx)
 #define A4 (tf->esi)
 
-#define SIG_DFL		0u
-#define SIG_IGN		1u
 #define SIGCHLD_ONLY	0x11 /* clone flags of a plain fork: SIGCHLD */
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC 1
@@ -117,36 +115,6 @@ static int32_t sys_getppid(struct trap_frame *tf)
 	return parent ? parent->pid : 0;
 }
 
-static int32_t do_kill(int32_t pid, uint32_t sig)
-{
-	struct proc *p;
-	if (sig >= NSIG)
-		return -EINVAL;
-	if (pid <= 0)
-		return -EINVAL; /* process groups and "everyone": not yet */
-	p = proc_find(pid);
-	if (!p)
-		return -ESRCH;
-	return proc_signal(p, (int)sig);
-}
-
-static int32_t sys_kill(struct trap_frame *tf)
-{
-	return do_kill((int32_t)A1, A2);
-}
-
-static int32_t sys_tkill(struct trap_frame *tf)
-{
-	return do_kill((int32_t)A1, A2); /* one thread a process: tid = pid */
-}
-
-static int32_t sys_tgkill(struct trap_frame *tf)
-{
-	if (A1 != A2)
-		return -ESRCH;
-	return do_kill((int32_t)A2, A3);
-}
-
 static int32_t sys_sched_yield(struct trap_frame *tf)
 {
 	(void)tf;
@@ -164,7 +132,7 @@ static int32_t sleep_for(uint64_t sec, uint64_t nsec)
 	if (ticks > 0xFFFFFFFFu)
 		ticks = 0xFFFFFFFFu;
 	task_sleep((uint32_t)ticks);
-	return task_current()->sigpending ? -EINTR : 0;
+	return task_signal_pending() ? -EINTR : 0;
 }
 
 static int32_t sys_nanosleep(struct trap_frame *tf)
@@ -320,73 +288,6 @@ static int32_t sys_set_tid_address(struct trap_frame *tf)
 	return proc_current()->pid;
 }
 
-/* rt_sigaction: default and ignored dispositions only (handlers come
- * with the signals work); struct k_sigaction {handler, flags, restorer,
- * mask}. */
-static int32_t sys_rt_sigaction(struct trap_frame *tf)
-{
-	struct proc *p = proc_current();
-	uint32_t sig = A1, act[4], bit;
-	int rc;
-	if (sig == 0 || sig >= 32 || (A4 != 8 && A4 != 0))
-		return -EINVAL;
-	bit = 1u << sig;
-	if (A2) {
-		rc = copy_from_user(act, A2, 12);
-		if (rc < 0)
-			return rc;
-		if (sig == SIGKILL || sig == SIGSTOP)
-			return -EINVAL;
-		if (act[0] != SIG_DFL && act[0] != SIG_IGN)
-			return -EINVAL; /* handlers: not yet */
-	}
-	if (A3) {
-		uint32_t old[5] = {(p->sig_ignored & bit) ? SIG_IGN : SIG_DFL};
-		rc = copy_to_user(A3, old, 20);
-		if (rc < 0)
-			return rc;
-	}
-	if (A2) {
-		if (act[0] == SIG_IGN) {
-			p->sig_ignored |= bit;
-			task_current()->sigpending &= ~bit;
-		} else {
-			p->sig_ignored &= ~bit;
-		}
-	}
-	return 0;
-}
-
-static int32_t sys_rt_sigprocmask(struct trap_frame *tf)
-{
-	struct proc *p = proc_current();
-	uint32_t set[2], how = A1;
-	int rc;
-	if (A4 != 8)
-		return -EINVAL;
-	if (A3) {
-		uint32_t old[2] = {p->sig_blocked, 0};
-		rc = copy_to_user(A3, old, 8);
-		if (rc < 0)
-			return rc;
-	}
-	if (A2) {
-		rc = copy_from_user(set, A2, 8);
-		if (rc < 0)
-			return rc;
-		set[0] &= ~((1u << SIGKILL) | (1u << SIGSTOP));
-		if (how == 0)
-			p->sig_blocked |= set[0];
-		else if (how == 1)
-			p->sig_blocked &= ~set[0];
-		else if (how == 2)
-			p->sig_blocked = set[0];
-		else
-			return -EINVAL;
-	}
-	return 0;
-}
-
 static int32_t sys_keel_free_frames(struct trap_frame *tf)
 {
 	(void)tf;
@@ -422,7 +323,6 @@ void sys_misc_init(void)
 	syscall_set(13, "time", "p", sys_time);
 	syscall_set(20, "getpid", "", sys_getpid);
 	syscall_set(24, "getuid", "", sys_zero);
-	syscall_set(37, "kill", "dd", sys_kill);
 	syscall_set(47, "getgid", "", sys_zero);
 	syscall_set(49, "geteuid", "", sys_zero);
 	syscall_set(50, "getegid", "", sys_zero);
@@ -433,20 +333,16 @@ void sys_misc_init(void)
 	syscall_set(122, "uname", "p", sys_uname);
 	syscall_set(158, "sched_yield", "", sys_sched_yield);
 	syscall_set(162, "nanosleep", "pp", sys_nanosleep);
-	syscall_set(174, "rt_sigaction", "dppd", sys_rt_sigaction);
-	syscall_set(175, "rt_sigprocmask", "dppd", sys_rt_sigprocmask);
 	syscall_set(199, "getuid32", "", sys_zero);
 	syscall_set(200, "getgid32", "", sys_zero);
 	syscall_set(201, "geteuid32", "", sys_zero);
 	syscall_set(202, "getegid32", "", sys_zero);
 	syscall_set(224, "gettid", "", sys_getpid);
-	syscall_set(238, "tkill", "dd", sys_tkill);
 	syscall_set(243, "set_thread_area", "p", sys_set_thread_area);
 	syscall_set(252, "exit_group", "d", sys_exit);
 	syscall_set(258, "set_tid_address", "p", sys_set_tid_address);
 	syscall_set(265, "clock_gettime", "dp", sys_clock_gettime);
 	syscall_set(267, "clock_nanosleep", "dxpp", sys_clock_nanosleep);
-	syscall_set(270, "tgkill", "ddd", sys_tgkill);
 	syscall_set(403, "clock_gettime64", "dp", sys_clock_gettime64);
 	syscall_set(SYS_KEEL_FREE_FRAMES, "keel_free_frames", "",
 		    sys_keel_free_frames);

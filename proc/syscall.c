@@ -15,7 +15,8 @@ struct syscall_entry {
 	syscall_fn_t fn;
 	const char *name;
 	/* One letter per argument, for the trace: d decimal, x hex, s a
-	 * string (shown if readable), p a pointer, o octal. */
+	 * string (shown if readable), p a pointer, o octal, S a signal
+	 * number (SIGUSR1). */
 	const char *args;
 };
 
@@ -26,6 +27,11 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 		 syscall_fn_t fn)
 {
 	table[nr] = (struct syscall_entry){fn, name, args};
+}
+
+bool syscall_traces(int pid)
+{
+	return trace_pid && (trace_pid < 0 || trace_pid == pid);
 }
 
 void syscall_trace(int pid)
@@ -48,6 +54,12 @@ static void trace_arg(char kind, uint32_t v)
 		break;
 	case 'o':
 		kprintf("0%o", v);
+		break;
+	case 'S':
+		if (v > 0 && v < NSIG && proc_signame((int)v)[0] == 'S')
+			kprintf("%s", proc_signame((int)v));
+		else
+			kprintf("%d", (int)v);
 		break;
 	case 's':
 		n = copy_str_from_user(s, v, sizeof(s));
@@ -111,6 +123,8 @@ static bool may_interleave(uint32_t nr)
 	case 146: /* writev */
 	case 158: /* sched_yield */
 	case 162: /* nanosleep */
+	case 29:  /* pause */
+	case 179: /* rt_sigsuspend */
 	case 252: /* exit_group */
 	case 267: /* clock_nanosleep */
 		return true;
@@ -130,6 +144,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	if (!p) /* int $0x80 from a kernel thread: nothing to serve */
 		return tf->eax = (uint32_t)-ENOSYS, tf;
 	p->syscalls++;
+	tf->error = nr; /* orig_eax: to run the call again (signal.c) */
 	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
 	if (traced) {
@@ -164,6 +179,7 @@ void syscall_init(void)
 	sys_file_init();
 	sys_mem_init();
 	sys_misc_init();
+	sys_signal_init();
 	if (cmdline_bool("strace", false))
 		trace_pid = -1;
 	if (cmdline_has("strace.pid"))

@@ -23,6 +23,7 @@
 #ifndef KEEL_PROC_SYSCALL_H
 #define KEEL_PROC_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/trap.h"
@@ -36,6 +37,8 @@ void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */
 void syscall_trace(int pid);
 int syscall_traced(void);
+/* Are pid's calls traced?  (The signal code adds its own lines.) */
+bool syscall_traces(int pid);
 
 /* One system call: its arguments are in tf, its result goes in EAX. */
 typedef int32_t (*syscall_fn_t)(struct trap_frame *tf);
@@ -46,5 +49,6 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 void sys_file_init(void);
 void sys_mem_init(void);
 void sys_misc_init(void);
+void sys_signal_init(void); /* proc/sys_signal.c */
 
 #endif

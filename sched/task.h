@@ -99,7 +99,12 @@ struct task {
 	struct proc *proc;     /* the process it runs, or NULL (proc/) */
 	uint64_t tls;	       /* its TLS descriptor (arch/gdt.h), 0: none */
 	struct wait_queue *blocked_on; /* the queue it waits on, if any */
-	volatile uint32_t sigpending;  /* signals sent, not yet acted on */
+	/* Signals of this thread (proc/signal.h; bit n: signal n, 1..64). */
+	volatile uint64_t sigpending; /* sent to it, not acted on yet */
+	uint64_t sigblocked;	      /* its mask (never SIGKILL, SIGSTOP) */
+	volatile bool sigwake; /* a signal it must act on is pending and not
+				  blocked (Linux's TIF_SIGPENDING): its
+				  interruptible waits give up */
 
 	/*
 	 * What it waits for while blocked, for ps, gdb and the deadlock
@@ -152,6 +157,12 @@ struct task *task_idle(void);
  * True if it was woken.
  */
 bool task_interrupt(struct task *t);
+/* Must the current task give up an interruptible wait?  (A signal it acts
+ * on is pending; proc/signal.c keeps sigwake up to date.) */
+static inline bool task_signal_pending(void)
+{
+	return task_current()->sigwake;
+}
 /*
  * Called by the switch when the address space changes (a process on one
  * side at least): the process layer loads the TLS descriptor and arranges

@@ -15,9 +15,17 @@
  * new line ends one; `#` starts a comment.  A command name without '/' is
  * looked up in /bin.  Builtins: `exit [N]`.  The status of a command is its
  * exit status, 128+N if signal N killed it, 127 if it was not found.
+ *
+ * Ctrl-C (SIGINT from the terminal, to every process: proc/signal.h) ends
+ * the command in the foreground, every stage of a pipeline, and not the
+ * shell: sh ignores SIGINT while it waits for a pipeline, and always when
+ * it prompts a person at a terminal; each child gets back the disposition
+ * sh itself was started with before it execs (the way shells without job
+ * control do it; there are no process groups to pick a foreground one).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +121,9 @@ static void exec_command(char **argv)
 	_exit(126);
 }
 
+/* SIGINT's disposition when sh started: what its children get. */
+static struct sigaction child_sigint;
+
 /* The status sh reports for a wait status, as POSIX shells do. */
 static int status_of(int ws, const char *name)
 {
@@ -160,7 +171,11 @@ static int wait_pipeline(struct pipeline *p, const pid_t *pids)
 static int run_pipeline(struct pipeline *p)
 {
 	pid_t pids[MAX_STAGE];
-	int in = -1;
+	int in = -1, status;
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, saved;
+
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, &saved); /* Ctrl-C is for the children */
 
 	for (int i = 0; i < p->nstage; i++) {
 		int fd[2] = {-1, -1};
@@ -173,6 +188,7 @@ static int run_pipeline(struct pipeline *p)
 		fflush(stdout);
 		pids[i] = fork();
 		if (pids[i] == 0) {
+			sigaction(SIGINT, &child_sigint, NULL);
 			if (in >= 0) {
 				dup2(in, 0);
 				close(in);
@@ -194,7 +210,9 @@ static int run_pipeline(struct pipeline *p)
 	}
 	if (in >= 0)
 		close(in);
-	return wait_pipeline(p, pids);
+	status = wait_pipeline(p, pids);
+	sigaction(SIGINT, &saved, NULL);
+	return status;
 }
 
 /* Run one command (a pipeline, no ';'); set *done to leave sh. */
@@ -294,6 +312,7 @@ int main(int argc, char **argv)
 	static char line[MAX_LINE];
 	int done = 0;
 
+	sigaction(SIGINT, NULL, &child_sigint);
 	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
 		snprintf(line, sizeof(line), "%s", argv[2]);
 		for (char *s = line; *s; s++)
@@ -313,7 +332,11 @@ int main(int argc, char **argv)
 	} else {
 		/* The prompt only for a person at a terminal: a script on
 		 * standard input gets none, so its output stays the same. */
-		run_fd(0, isatty(0));
+		int person = isatty(0);
+
+		if (person) /* Ctrl-C abandons the line, not the shell */
+			signal(SIGINT, SIG_IGN);
+		run_fd(0, person);
 	}
 	fflush(stdout);
 	return last_status;
