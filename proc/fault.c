@@ -14,7 +14,8 @@
  * when a process other than the FPU's owner is about to run, and that
  * process's first x87 instruction raises #NM; only then are the owner's
  * registers saved (fnsave) and the newcomer's restored (frstor).  A
- * process that never touches the FPU costs nothing.
+ * process that never touches the FPU costs nothing.  The registers are
+ * each thread's own (struct task), as a thread's general registers are.
  */
 #include "arch/gdt.h"
 #include "arch/trap.h"
@@ -27,7 +28,7 @@
 
 #define FPU_STATE_SIZE 108 /* fnsave's 32-bit protected-mode image */
 
-static struct proc *fpu_owner;
+static struct task *fpu_owner;
 static bool ts_set;
 
 static void set_ts(bool on)
@@ -45,7 +46,7 @@ static void proc_switch(struct task *prev, struct task *next)
 {
 	(void)prev;
 	gdt_set_tls(next->tls);
-	if ((next->proc && next->proc != fpu_owner) != ts_set)
+	if ((next->proc && next != fpu_owner) != ts_set)
 		set_ts(!ts_set);
 }
 
@@ -62,25 +63,25 @@ static void frstor(const uint8_t *buf)
 			 : "m"(*(const uint8_t(*)[FPU_STATE_SIZE])buf));
 }
 
-static bool fpu_buffer(struct proc *p)
+static bool fpu_buffer(struct task *t)
 {
-	if (!p->fpu)
-		p->fpu = kmalloc(FPU_STATE_SIZE);
-	return p->fpu != NULL;
+	if (!t->fpu)
+		t->fpu = kmalloc(FPU_STATE_SIZE);
+	return t->fpu != NULL;
 }
 
-void fpu_proc_gone(struct proc *p)
+void fpu_task_gone(struct task *t)
 {
-	if (fpu_owner == p) {
+	if (fpu_owner == t) {
 		fpu_owner = NULL;
 		set_ts(true);
 	}
-	kfree(p->fpu);
-	p->fpu = NULL;
-	p->fpu_used = false;
+	kfree(t->fpu);
+	t->fpu = NULL;
+	t->fpu_used = false;
 }
 
-void fpu_copy(struct proc *dst, struct proc *src)
+void fpu_copy(struct task *dst, struct task *src)
 {
 	if (fpu_owner == src) {
 		set_ts(false);
@@ -145,20 +146,20 @@ static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
 
 static TRAP_CALL struct trap_frame *no_fpu(struct trap_frame *tf)
 {
-	struct proc *p = proc_current();
-	if (!(tf->cs & 3) || !p)
+	struct task *t = task_current();
+	if (!(tf->cs & 3) || !t->proc)
 		trap_fatal(tf);
-	if (!fpu_buffer(p))
+	if (!fpu_buffer(t))
 		kill_for(tf, SIGKILL, 0, "");
 	set_ts(false);
-	if (fpu_owner && fpu_owner != p)
+	if (fpu_owner && fpu_owner != t)
 		fnsave(fpu_owner->fpu);
-	if (p->fpu_used)
-		frstor(p->fpu);
+	if (t->fpu_used)
+		frstor(t->fpu);
 	else
 		__asm__ volatile("fninit");
-	p->fpu_used = true;
-	fpu_owner = p;
+	t->fpu_used = true;
+	fpu_owner = t;
 	return tf;
 }
 

@@ -67,6 +67,16 @@ void proc_status_text(int wstatus, char *buf, size_t n)
 			     proc_signame(wstatus & 0x7f));
 }
 
+int proc_next_id(void)
+{
+	return next_pid++;
+}
+
+struct proc *proc_first(void)
+{
+	return all_procs;
+}
+
 struct proc *proc_find(int pid)
 {
 	for (struct proc *p = all_procs; p; p = p->all_next)
@@ -87,14 +97,18 @@ struct proc *proc_alloc(const char *name)
 	if (!p)
 		return NULL;
 	p->vm = kcalloc(1, sizeof(*p->vm));
-	if (!p->vm || vm_space_init(p->vm) != VM_OK) {
+	p->vma = kcalloc(PROC_VMAS_MIN, sizeof(*p->vma));
+	if (!p->vm || !p->vma || vm_space_init(p->vm) != VM_OK) {
+		kfree(p->vma);
 		kfree(p->vm);
 		kfree(p);
 		return NULL;
 	}
+	p->vma_cap = PROC_VMAS_MIN;
 	strlcpy(p->name, name, sizeof(p->name));
 	wq_init(&p->child_wq);
 	wq_init(&p->exit_wq);
+	wq_init(&p->threads_wq);
 	return p;
 }
 
@@ -134,6 +148,7 @@ static int reap(struct proc *p)
 {
 	int ws = p->wstatus;
 	unlink_proc(p);
+	thread_reap_dead(p);
 	task_wait(p->task);
 	if (p == proc_init_proc)
 		proc_init_proc = NULL;
@@ -170,7 +185,7 @@ void proc_discard(struct proc *p)
 		kfree(p->vm);
 	}
 	kfree(p->tf);
-	kfree(p->fpu);
+	kfree(p->vma);
 	kfree(p);
 }
 
@@ -208,7 +223,17 @@ int proc_fork(struct trap_frame *tf)
 		proc_discard(c);
 		return -ENOMEM;
 	}
-	memcpy(c->vma, parent->vma, sizeof(c->vma));
+	if (parent->vma_cap > c->vma_cap) {
+		struct vma *v =
+		    krealloc(c->vma, (size_t)parent->vma_cap * sizeof(*v));
+		if (!v) {
+			proc_discard(c);
+			return -ENOMEM;
+		}
+		c->vma = v;
+		c->vma_cap = parent->vma_cap;
+	}
+	memcpy(c->vma, parent->vma, (size_t)parent->nvma * sizeof(*c->vma));
 	c->nvma = parent->nvma;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
@@ -217,8 +242,6 @@ int proc_fork(struct trap_frame *tf)
 			c->fd[i] = file_get(parent->fd[i]);
 	c->cloexec = parent->cloexec;
 	c->sig_ignored = parent->sig_ignored;
-	c->sig_blocked = parent->sig_blocked;
-	fpu_copy(c, parent);
 	c->tf = kmalloc(sizeof(*c->tf));
 	c->task =
 	    c->tf ? task_create_stopped(c->name, proc_enter_user, c) : NULL;
@@ -231,7 +254,10 @@ int proc_fork(struct trap_frame *tf)
 	c->task->proc = c;
 	c->task->space = c->vm;
 	c->task->tls = task_current()->tls;
+	c->task->sig_blocked = task_current()->sig_blocked;
+	fpu_copy(c->task, task_current());
 	proc_publish(c, parent);
+	thread_attach_main(c, c->task);
 	task_start(c->task);
 	return c->pid;
 }
@@ -263,8 +289,16 @@ void proc_exit(int wstatus)
 	struct proc *p = proc_current();
 	struct task *t = task_current();
 	cli();
+	/* One thread ends the group: another one already doing so ends
+	 * this one; otherwise this one ends the others first. */
+	if (p->group_killer && p->group_killer != t)
+		thread_leave(p, t);
+	if (p->nthreads > 1)
+		thread_kill_others(p, t);
+	p->threads = NULL;
+	p->nthreads = 0;
 	close_all(p);
-	fpu_proc_gone(p);
+	fpu_task_gone(t);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();
 	t->tls = 0;
@@ -272,7 +306,9 @@ void proc_exit(int wstatus)
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
-	p->nvma = 0;
+	kfree(p->vma);
+	p->vma = NULL;
+	p->nvma = p->vma_cap = 0;
 	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;
@@ -312,17 +348,22 @@ int proc_wait4(int pid, int *wstatus, int options)
 
 int proc_signal(struct proc *p, int sig)
 {
+	return proc_signal_thread(p, p->task, sig);
+}
+
+int proc_signal_thread(struct proc *p, struct task *t, int sig)
+{
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	if (sig == 0 || p->state != PROC_ALIVE)
+	if (sig == 0 || p->state != PROC_ALIVE || !t)
 		return 0;
 	/* Stopping (SIGSTOP, SIGTSTP) and continuing are not there yet: they
 	 * do nothing, as an ignored signal does. */
 	if (sig != SIGKILL &&
 	    ((p->sig_ignored & (1u << (sig & 31))) || ignored_by_default(sig)))
 		return 0; /* ignored: nothing happens */
-	p->task->sigpending |= 1u << (sig & 31);
-	task_interrupt(p->task); /* out of any interruptible wait */
+	t->sigpending |= 1u << (sig & 31);
+	task_interrupt(t); /* out of any interruptible wait */
 	return 0;
 }
 
