@@ -94,8 +94,8 @@ static void trace_futex_op(uint32_t v)
 		kprintf("_PRIVATE");
 	if (v & 256)
 		kprintf("|FUTEX_CLOCK_REALTIME");
-	if (v & ~383u)
-		kprintf("|0x%x", v & ~383u);
+	if (v & ~511u)
+		kprintf("|0x%x", v & ~511u);
 }
 
 static void trace_arg(char kind, uint32_t v)
@@ -129,13 +129,12 @@ static void trace_arg(char kind, uint32_t v)
 	}
 }
 
-static void trace_call(const struct proc *p, uint32_t nr,
-		       const struct trap_frame *tf)
+static void trace_call(uint32_t nr, const struct trap_frame *tf)
 {
 	const uint32_t a[6] = {tf->ebx, tf->ecx, tf->edx,
 			       tf->esi, tf->edi, tf->ebp};
 	const struct syscall_entry *e = nr < NSYSCALLS ? &table[nr] : NULL;
-	kprintf("[pid %d] ", p->pid);
+	kprintf("[pid %d] ", task_current()->tid); /* strace -f: the tid */
 	if (!e || !e->name) {
 		kprintf("syscall_%u(0x%x, 0x%x, 0x%x)", nr, a[0], a[1], a[2]);
 		return;
@@ -201,7 +200,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
 	if (traced) {
-		trace_call(p, nr, tf);
+		trace_call(nr, tf);
 		/* A call that may print, block or not come back ends its line
 		 * now; its result follows on a line of its own, as strace(1)
 		 * writes an interrupted call. */
@@ -217,7 +216,8 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 		if (!broken && console_bytes_out() != out)
 			kprintf(" ...\n"), broken = true;
 		if (broken)
-			kprintf("[pid %d] <... %s resumed>", p->pid,
+			kprintf("[pid %d] <... %s resumed>",
+				task_current()->tid,
 				table[nr].name ? table[nr].name : "syscall");
 		trace_result(r);
 	}
