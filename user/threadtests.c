@@ -133,6 +133,29 @@ static int case_create_join_100(void)
 	return 0;
 }
 
+/* 3,000 threads created and joined, ten alive at a time: kernel stacks,
+ * tids and the areas of their user stacks are reused, none leaks (the
+ * baseline check after the case). */
+static int case_create_join_3000(void)
+{
+	pthread_t t[10];
+
+	for (int round = 0; round < 300; round++) {
+		for (int i = 0; i < 10; i++)
+			CHECK(pthread_create(&t[i], NULL, times_two,
+					     (void *)(intptr_t)i) == 0,
+			      "round %d: pthread_create failed", round);
+		for (int i = 0; i < 10; i++) {
+			void *r;
+
+			pthread_join(t[i], &r);
+			CHECK((intptr_t)r == 2 * i, "round %d: bad result",
+			      round);
+		}
+	}
+	return 0;
+}
+
 static pthread_barrier_t alive_barrier;
 
 static void *wait_for_all(void *arg)
@@ -662,6 +685,67 @@ static int case_exit_vs_exit_group(void)
 	return 0;
 }
 
+static pthread_barrier_t race_barrier;
+
+static void *exit_together(void *arg)
+{
+	pthread_barrier_wait(&race_barrier);
+	exit(10 + (int)(intptr_t)arg);
+}
+
+static int all_call_exit(void)
+{
+	pthread_t t;
+
+	pthread_barrier_init(&race_barrier, NULL, 9);
+	for (int i = 0; i < 8; i++)
+		pthread_create(&t, NULL, exit_together, (void *)(intptr_t)i);
+	pthread_barrier_wait(&race_barrier);
+	exit(10 + 8);
+}
+
+static int create_until_killed(void)
+{
+	for (;;) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, times_two, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+	return 0;
+}
+
+/* Nine threads call exit (exit_group) at once, 20 times over: one status
+ * of theirs comes back, once.  A process creating and joining threads
+ * as fast as it can is killed mid-way, 10 times over. */
+static int case_exit_and_kill_races(void)
+{
+	for (int round = 0; round < 20; round++) {
+		int ws = run_in_child(all_call_exit);
+
+		CHECK(ws >= 0 && WIFEXITED(ws) && WEXITSTATUS(ws) >= 10 &&
+			  WEXITSTATUS(ws) <= 18,
+		      "round %d: status 0x%x", round, ws);
+		CHECK(wait(NULL) == -1 && errno == ECHILD,
+		      "round %d: a second status came", round);
+	}
+	for (int round = 0; round < 10; round++) {
+		int ws;
+
+		fflush(stdout);
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(create_until_killed());
+		sleep_ms(15 + round);
+		kill(pid, SIGKILL);
+		CHECK(waitpid(pid, &ws, 0) == pid, "waitpid failed");
+		CHECK(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+		      "round %d: status 0x%x, expected SIGKILL", round, ws);
+	}
+	return 0;
+}
+
 /* --------------------------------------------------------- signals -- */
 
 static int many_threads_then_pause(void)
@@ -831,13 +915,22 @@ struct tcase {
 	}
 
 static const struct tcase cases[] = {
-    CASE(create_join_100), CASE(alive_100),
-    CASE(mutex_counter),   CASE(condvar_bounded_buffer),
-    CASE(condvar_timeout), CASE(semaphores),
-    CASE(barrier),	   CASE(tls_and_fpu),
-    CASE(futex_errors),	   CASE(futex_wake_counts),
-    CASE(detached),	   CASE(exit_vs_exit_group),
-    CASE(kill_threads),	   CASE(exec_and_fork_from_thread),
+    CASE(create_join_100),
+    CASE(alive_100),
+    CASE(create_join_3000),
+    CASE(mutex_counter),
+    CASE(condvar_bounded_buffer),
+    CASE(condvar_timeout),
+    CASE(semaphores),
+    CASE(barrier),
+    CASE(tls_and_fpu),
+    CASE(futex_errors),
+    CASE(futex_wake_counts),
+    CASE(detached),
+    CASE(exit_vs_exit_group),
+    CASE(exit_and_kill_races),
+    CASE(kill_threads),
+    CASE(exec_and_fork_from_thread),
     CASE(clone_bad_flags),
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
