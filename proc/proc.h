@@ -1,10 +1,12 @@
 /*
- * proc — processes: a user address space, a thread, open files, a parent.
+ * proc — processes: a user address space, its threads, open files, a
+ * parent.
  *
  * The process abstraction of the source documents (000_*: a running
  * program, its address space, registers and open files; process states;
- * 001_*: fork, exec, wait): a process is one kernel task (sched/task.h)
- * that spends its life in ring 3 and enters the kernel by a trap — a
+ * 001_*: fork, exec, wait): a process is a group of kernel tasks
+ * (sched/task.h), its threads (proc/thread.h; one until it clones), each
+ * of which spends its life in ring 3 and enters the kernel by a trap — a
  * system call (int $0x80), a fault, or an interrupt — which is limited
  * direct execution: the program runs directly on the CPU, and the kernel
  * gets control back only through the trap table.
