@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "libkeel.h"
+
 #define MAX_THREADS 32
 #define MAX_ROUNDS  100
 
@@ -44,9 +46,9 @@ int main(int argc, char **argv)
 	pthread_t t[MAX_THREADS];
 
 	if (argc > 1)
-		nthreads = atoi(argv[1]);
+		nthreads = (int)arg_long(argv[1]);
 	if (argc > 2)
-		rounds = atoi(argv[2]);
+		rounds = (int)arg_long(argv[2]);
 	if (argc > 3 || nthreads < 1 || nthreads > MAX_THREADS || rounds < 1 ||
 	    rounds > MAX_ROUNDS) {
 		fprintf(stderr, "usage: barrier [THREADS (1-32) [ROUNDS "

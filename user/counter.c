@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libkeel.h"
+
 static volatile long counter; /* volatile: a real load and store each time */
 static long loops = 20000000;
 static int locked;
@@ -57,9 +59,9 @@ int main(int argc, char **argv)
 	if (a < argc && strcmp(argv[a], "-l") == 0)
 		locked = 1, a++;
 	if (a < argc)
-		nthreads = atoi(argv[a++]);
+		nthreads = (int)arg_long(argv[a++]);
 	if (a < argc)
-		loops = atol(argv[a++]);
+		loops = arg_long(argv[a++]);
 	if (nthreads < 1 || nthreads > 64 || loops < 1 || a < argc) {
 		fprintf(stderr,
 			"usage: counter [-l] [THREADS (1-64) [LOOPS]]\n");

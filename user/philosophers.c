@@ -24,6 +24,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "libkeel.h"
+
 #define N 5
 
 static pthread_mutex_t forks[N];
@@ -104,9 +106,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[a], "-o") == 0)
 			ordered = 1;
 		else if (strcmp(argv[a], "-m") == 0 && a + 1 < argc)
-			meals = atoi(argv[++a]);
+			meals = (int)arg_long(argv[++a]);
 		else if (strcmp(argv[a], "-t") == 0 && a + 1 < argc)
-			secs = atoi(argv[++a]);
+			secs = (int)arg_long(argv[++a]);
 		else
 			meals = -1;
 	}

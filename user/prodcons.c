@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libkeel.h"
+
 #define SLOTS 4
 #define END   (-1) /* the end marker: one per consumer */
 
@@ -118,9 +120,9 @@ int main(int argc, char **argv)
 	if (a < argc && strcmp(argv[a], "-s") == 0)
 		use_sems = 1, a++;
 	if (a + 3 == argc) {
-		np = atoi(argv[a]);
-		nc = atoi(argv[a + 1]);
-		items = atoi(argv[a + 2]);
+		np = (int)arg_long(argv[a]);
+		nc = (int)arg_long(argv[a + 1]);
+		items = (int)arg_long(argv[a + 2]);
 	} else if (a != argc) {
 		np = 0;
 	}
