@@ -346,8 +346,16 @@ int proc_wait4(int pid, int *wstatus, int options)
 	}
 }
 
+/* A process-directed signal goes to its first live thread; SIGKILL to
+ * every thread at once, so that none can miss it (a thread ending the
+ * others in execve, say). */
 int proc_signal(struct proc *p, int sig)
 {
+	if (sig == SIGKILL && p->state == PROC_ALIVE) {
+		for (struct task *t = p->threads; t; t = t->thread_next)
+			proc_signal_thread(p, t, sig);
+		return 0;
+	}
 	return proc_signal_thread(p, p->task, sig);
 }
 
