@@ -13,6 +13,7 @@
 #include "sched/task.h"
 
 #define CTRL_C 0x03
+#define CTRL_T 0x14
 #define CTRL_D 0x04
 #define BS     0x08
 #define DEL    0x7f
@@ -21,6 +22,7 @@
 static struct file *console_file;
 static volatile bool active;
 static void (*interrupt_fn)(void);
+static void (*status_fn)(void);
 static struct wait_queue readers;
 
 /* The line being typed, and the finished input waiting to be read. */
@@ -65,6 +67,10 @@ static void input_byte(int c)
 		line_len = 0;
 		if (interrupt_fn)
 			interrupt_fn();
+		return;
+	case CTRL_T:
+		if (status_fn)
+			status_fn();
 		return;
 	case CTRL_D:
 		if (line_len == 0) {
@@ -191,6 +197,11 @@ void tty_set_active(bool on_now)
 		hooked = true;
 	}
 	active = on_now;
+}
+
+void tty_set_status(void (*status)(void))
+{
+	status_fn = status;
 }
 
 void tty_set_interrupt(void (*intr)(void))

@@ -6,7 +6,8 @@
  * canonical mode: typed bytes are echoed and gathered into a line, which
  * Backspace edits; Enter ends the line and makes it readable; Ctrl-D on an
  * empty line reads as end of file; Ctrl-C drops the line and interrupts
- * (the process layer sends SIGINT, tty_set_interrupt).  While a process
+ * (the process layer sends SIGINT, tty_set_interrupt); Ctrl-T prints the
+ * processes and their threads (tty_set_status).  While a process
  * has the console (tty_set_active), a tick hook takes the bytes from the
  * serial line and the keyboard; otherwise the kernel console has them.
  */
@@ -27,6 +28,9 @@ struct file *tty_open(void);
 void tty_set_active(bool on_now);
 /* What Ctrl-C calls (from the timer interrupt). */
 void tty_set_interrupt(void (*intr)(void));
+/* What Ctrl-T calls (from the timer interrupt): BSD's status key, here
+ * the process and thread list (init registers shell_proc_list). */
+void tty_set_status(void (*status)(void));
 bool tty_is(const struct file *f);
 
 #endif

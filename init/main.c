@@ -13,6 +13,7 @@
 #include "drivers/pit.h"
 #include "drivers/serial.h"
 #include "fs/disk.h"
+#include "fs/tty.h"
 #include "init/bench.h"
 #include "init/crash.h"
 #include "init/gdb_fixture.h"
@@ -33,6 +34,7 @@
 #include "sched/task.h"
 #include "sched/workload_run.h"
 #include "shell/shell.h"
+#include "shell/shell_cmd.h"
 
 #define KEEL_VERSION "0.1"
 
@@ -103,6 +105,7 @@ static void cpu_init(void)
 	disk_init();	   /* the swap disk, if one is attached (IRQ 14) */
 	proc_init();	   /* user faults, the console terminal */
 	syscall_init();	   /* int $0x80: Linux's i386 system calls */
+	tty_set_status(shell_proc_list); /* Ctrl-T under a program */
 	userinit_initrd(); /* the boot archive's files, if there is one */
 }
 

@@ -56,7 +56,7 @@ $(BUILD)/tools/initrd-check: $(INITRD_CHECK_SRCS) lib/cpio.h lib/elf.h \
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) -o $@ \
 	    $(INITRD_CHECK_SRCS)
 
-.PHONY: user initrd oracle
+.PHONY: user initrd oracle test-threads
 user: $(UPROGS)
 initrd: $(INITRD)
 
@@ -65,10 +65,17 @@ initrd: $(INITRD)
 oracle: $(INITRD) $(BUILD)/keel.elf
 	$(PYTHON) tools/oracle --build $(BUILD) --qemu $(QEMU)
 
+# POSIX threads on keel: user/threadtests as init, strace's clone and
+# futex lines, Ctrl-T's thread list (tools/harness threads; part of make test).
+test-threads: $(INITRD) $(BUILD)/keel.elf
+	$(PYTHON) tools/harness threads --build $(BUILD) --qemu $(QEMU)
+
 TEST_DEPS += $(INITRD)
 
 help-extra::
 	@echo "  make user       the user programs of user/ (musl, static i386): $(BUILD)/user/"
 	@echo "  make initrd     $(INITRD): /bin/*, /etc/motd and the bad-ELF /tests/*"
+	@echo "  make test-threads  user/threadtests (pthreads on clone and futex) and the"
+	@echo "                  thread checks of strace and Ctrl-T, on keel"
 	@echo "  make oracle     each program under qemu-i386 and on keel, outputs compared"
 	@echo "                  (tools/oracle --host-only: the qemu-i386 side alone)"

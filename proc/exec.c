@@ -323,6 +323,7 @@ void exec_commit(struct proc *p, struct exec_image *img)
 			p->fd[i] = NULL;
 		}
 	p->cloexec = 0;
-	fpu_proc_gone(p);
+	if (current)
+		fpu_task_gone(p->task);
 	signal_exec(p);
 }

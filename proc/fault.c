@@ -14,7 +14,8 @@
  * when a process other than the FPU's owner is about to run, and that
  * process's first x87 instruction raises #NM; only then are the owner's
  * registers saved (fnsave) and the newcomer's restored (frstor).  A
- * process that never touches the FPU costs nothing.
+ * process that never touches the FPU costs nothing.  The registers are
+ * each thread's own (struct task), as a thread's general registers are.
  */
 #include "arch/gdt.h"
 #include "arch/trap.h"
@@ -26,7 +27,7 @@
 #include "proc/proc.h"
 #include "proc/signal.h"
 
-static struct proc *fpu_owner;
+static struct task *fpu_owner;
 static bool ts_set;
 
 static void set_ts(bool on)
@@ -44,7 +45,7 @@ static void proc_switch(struct task *prev, struct task *next)
 {
 	(void)prev;
 	gdt_set_tls(next->tls);
-	if ((next->proc && next->proc != fpu_owner) != ts_set)
+	if ((next->proc && next != fpu_owner) != ts_set)
 		set_ts(!ts_set);
 }
 
@@ -61,25 +62,25 @@ static void frstor(const uint8_t *buf)
 			 : "m"(*(const uint8_t(*)[FPU_STATE_SIZE])buf));
 }
 
-static bool fpu_buffer(struct proc *p)
+static bool fpu_buffer(struct task *t)
 {
-	if (!p->fpu)
-		p->fpu = kmalloc(FPU_STATE_SIZE);
-	return p->fpu != NULL;
+	if (!t->fpu)
+		t->fpu = kmalloc(FPU_STATE_SIZE);
+	return t->fpu != NULL;
 }
 
-void fpu_proc_gone(struct proc *p)
+void fpu_task_gone(struct task *t)
 {
-	if (fpu_owner == p) {
+	if (fpu_owner == t) {
 		fpu_owner = NULL;
 		set_ts(true);
 	}
-	kfree(p->fpu);
-	p->fpu = NULL;
-	p->fpu_used = false;
+	kfree(t->fpu);
+	t->fpu = NULL;
+	t->fpu_used = false;
 }
 
-void fpu_copy(struct proc *dst, struct proc *src)
+void fpu_copy(struct task *dst, struct task *src)
 {
 	if (fpu_owner == src) {
 		set_ts(false);
@@ -93,34 +94,34 @@ void fpu_copy(struct proc *dst, struct proc *src)
 	}
 }
 
-bool fpu_take(struct proc *p, uint8_t *buf)
+bool fpu_take(struct task *t, uint8_t *buf)
 {
-	if (fpu_owner == p) {
+	if (fpu_owner == t) {
 		set_ts(false);
-		fnsave(p->fpu); /* also resets the FPU */
+		fnsave(t->fpu); /* also resets the FPU */
 		fpu_owner = NULL;
 		set_ts(true);
 	}
-	if (!p->fpu_used)
+	if (!t->fpu_used)
 		return false;
-	memcpy(buf, p->fpu, FPU_STATE_SIZE);
-	p->fpu_used = false; /* the handler's first x87 use: fninit */
+	memcpy(buf, t->fpu, FPU_STATE_SIZE);
+	t->fpu_used = false; /* the handler's first x87 use: fninit */
 	return true;
 }
 
-bool fpu_give(struct proc *p, const uint8_t *buf)
+bool fpu_give(struct task *t, const uint8_t *buf)
 {
-	if (fpu_owner == p) { /* the handler's state: dropped */
+	if (fpu_owner == t) { /* the handler's state: dropped */
 		fpu_owner = NULL;
 		set_ts(true);
 	}
-	p->fpu_used = false;
+	t->fpu_used = false;
 	if (!buf)
 		return true;
-	if (!fpu_buffer(p))
+	if (!fpu_buffer(t))
 		return false;
-	memcpy(p->fpu, buf, FPU_STATE_SIZE);
-	p->fpu_used = true;
+	memcpy(t->fpu, buf, FPU_STATE_SIZE);
+	t->fpu_used = true;
 	return true;
 }
 
@@ -190,20 +191,20 @@ static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
 
 static TRAP_CALL struct trap_frame *no_fpu(struct trap_frame *tf)
 {
-	struct proc *p = proc_current();
-	if (!(tf->cs & 3) || !p)
+	struct task *t = task_current();
+	if (!(tf->cs & 3) || !t->proc)
 		trap_fatal(tf);
-	if (!fpu_buffer(p))
+	if (!fpu_buffer(t))
 		kill_for(tf, SIGKILL, 0, "");
 	set_ts(false);
-	if (fpu_owner && fpu_owner != p)
+	if (fpu_owner && fpu_owner != t)
 		fnsave(fpu_owner->fpu);
-	if (p->fpu_used)
-		frstor(p->fpu);
+	if (t->fpu_used)
+		frstor(t->fpu);
 	else
 		__asm__ volatile("fninit");
-	p->fpu_used = true;
-	fpu_owner = p;
+	t->fpu_used = true;
+	fpu_owner = t;
 	return tf;
 }
 

@@ -42,6 +42,16 @@ void proc_status_text(int wstatus, char *buf, size_t n)
 			     proc_signame(wstatus & 0x7f));
 }
 
+int proc_next_id(void)
+{
+	return next_pid++;
+}
+
+struct proc *proc_first(void)
+{
+	return all_procs;
+}
+
 struct proc *proc_find(int pid)
 {
 	for (struct proc *p = all_procs; p; p = p->all_next)
@@ -62,14 +72,18 @@ struct proc *proc_alloc(const char *name)
 	if (!p)
 		return NULL;
 	p->vm = kcalloc(1, sizeof(*p->vm));
-	if (!p->vm || vm_space_init(p->vm) != VM_OK) {
+	p->vma = kcalloc(PROC_VMAS_MIN, sizeof(*p->vma));
+	if (!p->vm || !p->vma || vm_space_init(p->vm) != VM_OK) {
+		kfree(p->vma);
 		kfree(p->vm);
 		kfree(p);
 		return NULL;
 	}
+	p->vma_cap = PROC_VMAS_MIN;
 	strlcpy(p->name, name, sizeof(p->name));
 	wq_init_named(&p->child_wq, "child");
 	wq_init_named(&p->exit_wq, "process exit");
+	wq_init_named(&p->threads_wq, "threads");
 	return p;
 }
 
@@ -109,6 +123,7 @@ static int reap(struct proc *p)
 {
 	int ws = p->wstatus;
 	unlink_proc(p);
+	thread_reap_dead(p);
 	task_wait(p->task);
 	if (p == proc_init_proc)
 		proc_init_proc = NULL;
@@ -145,8 +160,8 @@ void proc_discard(struct proc *p)
 		kfree(p->vm);
 	}
 	kfree(p->tf);
-	kfree(p->fpu);
 	signal_proc_gone(p);
+	kfree(p->vma);
 	kfree(p);
 }
 
@@ -184,7 +199,17 @@ int proc_fork(struct trap_frame *tf)
 		proc_discard(c);
 		return -ENOMEM;
 	}
-	memcpy(c->vma, parent->vma, sizeof(c->vma));
+	if (parent->vma_cap > c->vma_cap) {
+		struct vma *v =
+		    krealloc(c->vma, (size_t)parent->vma_cap * sizeof(*v));
+		if (!v) {
+			proc_discard(c);
+			return -ENOMEM;
+		}
+		c->vma = v;
+		c->vma_cap = parent->vma_cap;
+	}
+	memcpy(c->vma, parent->vma, (size_t)parent->nvma * sizeof(*c->vma));
 	c->nvma = parent->nvma;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
@@ -196,7 +221,6 @@ int proc_fork(struct trap_frame *tf)
 		proc_discard(c);
 		return -ENOMEM;
 	}
-	fpu_copy(c, parent);
 	c->tf = kmalloc(sizeof(*c->tf));
 	c->task =
 	    c->tf ? task_create_stopped(c->name, proc_enter_user, c) : NULL;
@@ -210,7 +234,9 @@ int proc_fork(struct trap_frame *tf)
 	signal_fork_task(c->task);
 	c->task->space = c->vm;
 	c->task->tls = task_current()->tls;
+	fpu_copy(c->task, task_current());
 	proc_publish(c, parent);
+	thread_attach_main(c, c->task);
 	task_start(c->task);
 	return c->pid;
 }
@@ -242,8 +268,16 @@ void proc_exit(int wstatus)
 	struct proc *p = proc_current();
 	struct task *t = task_current();
 	cli();
+	/* One thread ends the group: another one already doing so ends
+	 * this one; otherwise this one ends the others first. */
+	if (p->group_killer && p->group_killer != t)
+		thread_leave(p, t);
+	if (p->nthreads > 1)
+		thread_kill_others(p, t);
+	p->threads = NULL;
+	p->nthreads = 0;
 	close_all(p);
-	fpu_proc_gone(p);
+	fpu_task_gone(t);
 	signal_proc_gone(p);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();
@@ -252,7 +286,9 @@ void proc_exit(int wstatus)
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
-	p->nvma = 0;
+	kfree(p->vma);
+	p->vma = NULL;
+	p->nvma = p->vma_cap = 0;
 	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;

@@ -1,10 +1,12 @@
 /*
- * proc — processes: a user address space, a thread, open files, a parent.
+ * proc — processes: a user address space, its threads, open files, a
+ * parent.
  *
  * The process abstraction of the source documents (000_*: a running
  * program, its address space, registers and open files; process states;
- * 001_*: fork, exec, wait): a process is one kernel task (sched/task.h)
- * that spends its life in ring 3 and enters the kernel by a trap — a
+ * 001_*: fork, exec, wait): a process is a group of kernel tasks
+ * (sched/task.h), its threads (proc/thread.h; one until it clones), each
+ * of which spends its life in ring 3 and enters the kernel by a trap — a
  * system call (int $0x80), a fault, or an interrupt — which is limited
  * direct execution: the program runs directly on the CPU, and the kernel
  * gets control back only through the trap table.
@@ -42,7 +44,10 @@
 
 #define PROC_NAME_MAX 16
 #define PROC_FDS      32
-#define PROC_VMAS     48
+/* Areas: the table starts at PROC_VMAS_MIN and doubles up to PROC_VMAS
+ * (each thread's stack and its guard page take two). */
+#define PROC_VMAS_MIN 16
+#define PROC_VMAS     512
 
 /* Memory protections (mmap's PROT_*). */
 #define PROT_NONE  0
@@ -68,14 +73,24 @@ struct proc {
 	struct proc *parent; /* NULL: started by the kernel */
 	struct proc *children, *sibling;
 	struct proc *all_next;
+	/* The thread group (proc/thread.h): the live threads, linked by
+	 * task.thread_next (task is one of them, the first while it lives);
+	 * threads that exited, until their tasks are freed; the thread
+	 * ending all the others (exit_group, a fatal signal, execve), and
+	 * where it waits for them. */
+	struct task *threads;
+	int nthreads;
+	struct task *dead_threads;
+	struct task *group_killer;
+	struct wait_queue threads_wq;
 	struct wait_queue child_wq; /* this process waits here for children */
 	struct wait_queue exit_wq;  /* the kernel waits here (proc_wait) */
 	bool kernel_waits;	    /* proc_wait will reap it */
 	int wstatus;		    /* wait4's status word, once a zombie */
 
 	struct vm_space *vm;
-	struct vma vma[PROC_VMAS];
-	int nvma;
+	struct vma *vma; /* nvma areas by address; room for vma_cap */
+	int nvma, vma_cap;
 	uint32_t brk_start, brk; /* the heap: [brk_start, brk) */
 
 	struct file *fd[PROC_FDS];
@@ -87,9 +102,7 @@ struct proc {
 	struct sighand *sighand;
 	uint64_t sigpending;
 	struct trap_frame *tf; /* its first user frame, until it runs */
-	uint8_t *fpu;	       /* saved x87 state (108 bytes), or NULL */
-	bool fpu_used;
-	uint64_t syscalls; /* system calls made */
+	uint64_t syscalls;     /* system calls made */
 	uint64_t cow_faults, lazy_faults;
 };
 
@@ -126,6 +139,8 @@ void proc_status_text(int wstatus, char *buf, size_t n);
 struct proc *proc_find(int pid);
 /* Send a signal from the kernel (signal_send): 0, or -EINVAL. */
 int proc_signal(struct proc *p, int sig);
+/* The same, directed at thread t of p (tkill, tgkill). */
+int proc_signal_thread(struct proc *p, struct task *t, int sig);
 /* End the calling process with this wait status; never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
 void proc_for_each(void (*fn)(struct proc *p, void *ctx), void *ctx);
@@ -139,6 +154,11 @@ int proc_wait4(int pid, int *wstatus, int options);
  * comparison with copy-on-write. */
 extern bool proc_fork_eager;
 
+/* The next pid or tid: one counter for both, as in Linux. */
+int proc_next_id(void);
+/* The head of the list of every process (linked by all_next). */
+struct proc *proc_first(void);
+
 /* For proc/spawn.c: the pieces of a new process (proc.c). */
 extern struct proc *proc_init_proc; /* pid 1 while it lives */
 struct proc *proc_alloc(const char *name);
@@ -148,6 +168,25 @@ struct trap_frame *proc_user_frame(uint32_t entry, uint32_t sp);
 int proc_enter_user(void *arg);
 /* Free parentless zombies nobody waits for. */
 void proc_sweep(void);
+
+/* The thread group (proc/thread.c; thread.h has the rest). */
+/* The first thread of a new process (spawn, fork): tid = pid. */
+void thread_attach_main(struct proc *p, struct task *t);
+/*
+ * Leave the group without ending the process (an exit of one thread, or
+ * a thread the group's killer ended).  Interrupts off.  Never returns.
+ */
+__attribute__((noreturn)) void thread_leave(struct proc *p, struct task *t);
+/*
+ * Make the calling thread the only one of p: SIGKILL to every other
+ * thread, then wait until they have left.  For exit_group, a fatal
+ * signal and execve.  Interrupts off.
+ */
+void thread_kill_others(struct proc *p, struct task *self);
+/* Free the tasks of p's exited threads. */
+void thread_reap_dead(struct proc *p);
+/* The thread with this tid in p, or in any process (p NULL); NULL. */
+struct task *thread_find(struct proc *p, int tid);
 
 /* The areas (proc/vma.c). */
 struct vma *vma_find(struct proc *p, uint32_t va);
@@ -175,22 +214,25 @@ void signal_child_exit(struct proc *parent, int pid, int wstatus);
  * its thread the calling thread's mask, nothing pending. */
 int signal_fork(struct proc *child);
 void signal_fork_task(struct task *child_task);
+/* SIGKILL to one thread of a group being ended (thread_kill_others): it
+ * leaves any wait and exits on its way back to user mode. */
+void signal_kill_thread(struct task *t);
 /* The process is gone (exit, or a fork that failed): its table too. */
 void signal_proc_gone(struct proc *p);
 
 /* The exceptions of user code (proc/fault.c). */
 void fault_init(void);
-/* FPU ownership (proc/fault.c): the lazy x87 switch. */
-void fpu_proc_gone(struct proc *p);
-void fpu_copy(struct proc *dst, struct proc *src);
+/* FPU ownership (proc/fault.c): the lazy x87 switch, per thread. */
+void fpu_task_gone(struct task *t);
+void fpu_copy(struct task *dst, struct task *src);
 /* fnsave's 32-bit protected-mode image: the x87 state a signal frame
  * carries (proc/sigframe.c). */
 #define FPU_STATE_SIZE 108
-/* Before a handler runs: p's x87 state into buf, if it has one (true),
- * and a fresh FPU for the handler. */
-bool fpu_take(struct proc *p, uint8_t *buf);
-/* At sigreturn: buf (NULL: none) becomes p's x87 state.  False without
+/* Before a handler runs: thread t's x87 state into buf, if it has one
+ * (true), and a fresh FPU for the handler. */
+bool fpu_take(struct task *t, uint8_t *buf);
+/* At sigreturn: buf (NULL: none) becomes t's x87 state.  False without
  * memory for it. */
-bool fpu_give(struct proc *p, const uint8_t *buf);
+bool fpu_give(struct task *t, const uint8_t *buf);
 
 #endif

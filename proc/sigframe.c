@@ -147,11 +147,11 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		    const struct k_sigaction *act, const struct sig_info *info,
 		    uint64_t oldmask)
 {
-	struct proc *p = proc_current();
+	struct task *t = task_current();
 	bool rt = (act->flags & SA_SIGINFO) != 0;
 	uint32_t size =
 	    rt ? sizeof(struct rt_frame) : sizeof(struct plain_frame);
-	uint32_t fp, sp = place(tf->esp, size, p->fpu_used, &fp);
+	uint32_t fp, sp = place(tf->esp, size, t->fpu_used, &fp);
 	struct fpstate32 fps;
 	union {
 		struct plain_frame plain;
@@ -162,7 +162,7 @@ bool sigframe_setup(struct trap_frame *tf, int sig,
 		return false;
 	if (fp) {
 		memset(&fps, 0, sizeof(fps));
-		fpu_take(p, fps.fsave);
+		fpu_take(t, fps.fsave);
 		fps.magic = FP_MAGIC_FSAVE;
 		if (copy_to_user(fp, &fps, sizeof(fps)) < 0)
 			return false;
@@ -253,7 +253,6 @@ static void load_context(struct trap_frame *tf, const struct sigcontext32 *sc)
 
 bool sigframe_restore(struct trap_frame *tf, bool rt, uint64_t *mask)
 {
-	struct proc *p = proc_current();
 	struct sigcontext32 sc;
 	struct fpstate32 fps;
 	uint32_t words[2];
@@ -281,7 +280,7 @@ bool sigframe_restore(struct trap_frame *tf, bool rt, uint64_t *mask)
 		return false;
 	if (sc.fpstate && copy_from_user(&fps, sc.fpstate, sizeof(fps)) < 0)
 		return false;
-	if (!fpu_give(p, sc.fpstate ? fps.fsave : NULL))
+	if (!fpu_give(task_current(), sc.fpstate ? fps.fsave : NULL))
 		return false;
 	load_context(tf, &sc);
 	*mask = words[0] | (uint64_t)words[1] << 32;

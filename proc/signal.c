@@ -108,9 +108,18 @@ int signal_send(struct proc *p, int sig, const struct sig_info *info)
 	struct task *t;
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	if (sig == 0 || p->state != PROC_ALIVE || !p->task)
+	if (sig == 0 || p->state != PROC_ALIVE || !p->threads)
 		return 0;
-	t = p->task; /* one thread a process: the one not blocking it */
+	/* A process-directed signal is pending for the whole group; the
+	 * thread woken to take it is the first that does not block it (or
+	 * the first thread, if all do: it stays pending).  SIGKILL ends the
+	 * group, so every thread is woken. */
+	t = p->threads;
+	for (struct task *u = p->threads; u; u = u->thread_next)
+		if (!(u->sigblocked & SIG_BIT(sig))) {
+			t = u;
+			break;
+		}
 	/* A blocked signal is kept even if ignored now: its disposition may
 	 * change before it is unblocked (Linux's sig_ignored). */
 	if (!(t->sigblocked & SIG_BIT(sig)) && is_ignored(p, sig))
@@ -119,8 +128,19 @@ int signal_send(struct proc *p, int sig, const struct sig_info *info)
 		return 0;
 	p->sigpending |= SIG_BIT(sig);
 	store_info(p, sig, info);
+	if (sig == SIGKILL) {
+		for (struct task *u = p->threads; u; u = u->thread_next)
+			wake(u, sig);
+		return 0;
+	}
 	wake(t, sig);
 	return 0;
+}
+
+void signal_kill_thread(struct task *t)
+{
+	t->sigpending |= SIG_BIT(SIGKILL);
+	wake(t, SIGKILL);
 }
 
 int signal_send_task(struct task *t, int sig, const struct sig_info *info)
@@ -143,6 +163,11 @@ int signal_send_task(struct task *t, int sig, const struct sig_info *info)
 int proc_signal(struct proc *p, int sig)
 {
 	return signal_send(p, sig, NULL);
+}
+
+int proc_signal_thread(struct proc *p, struct task *t, int sig)
+{
+	return t->proc == p ? signal_send_task(t, sig, NULL) : -ESRCH;
 }
 
 bool signal_fault(int sig, int code, uint32_t addr)
@@ -216,9 +241,9 @@ void signal_set_mask(struct task *t, uint64_t mask)
 void signal_discard(struct proc *p, int sig)
 {
 	p->sigpending &= ~SIG_BIT(sig);
-	if (p->task) {
-		p->task->sigpending &= ~SIG_BIT(sig);
-		recalc(p->task);
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		t->sigpending &= ~SIG_BIT(sig);
+		recalc(t);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 
 int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct proc **out)
@@ -50,6 +51,7 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	p->task->space = p->vm;
 	bool on = irq_save();
 	proc_publish(p, NULL);
+	thread_attach_main(p, p->task);
 	p->kernel_waits = true;
 	if (p->pid == 1)
 		proc_init_proc = p;

@@ -7,22 +7,33 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/kheap.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "proc/thread.h"
 #include "proc/uaccess.h"
 
 #define A1 (tf->ebx)
 #define A2 (tf->ecx)
 #define A3 (tf->edx)
 #define A4 (tf->esi)
+#define A5 (tf->edi)
+#define A6 (tf->ebp)
 
 #define SIGCHLD_ONLY	0x11 /* clone flags of a plain fork: SIGCHLD */
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC 1
 #define NSEC_PER_SEC	1000000000u
 
+/* exit ends the calling thread (the process with its last thread);
+ * exit_group ends every thread of the process. */
 static int32_t sys_exit(struct trap_frame *tf)
+{
+	thread_exit((int)A1);
+}
+
+static int32_t sys_exit_group(struct trap_frame *tf)
 {
 	proc_exit(WSTATUS_EXITED(A1));
 }
@@ -32,12 +43,18 @@ static int32_t sys_fork(struct trap_frame *tf)
 	return proc_fork(tf);
 }
 
+/*
+ * clone(flags, newsp, ptid, tls, ctid): a fork (flags SIGCHLD, no new
+ * stack) or a thread (thread.h: the flags musl's pthread_create uses).
+ * Anything else — vfork-style sharing without CLONE_THREAD, a fork with
+ * other flags — is refused with -EINVAL.
+ */
 static int32_t sys_clone(struct trap_frame *tf)
 {
-	/* Only clone's fork: threads (CLONE_VM ...) come with the
-	 * concurrency work. */
+	if (A1 & CLONE_THREAD)
+		return thread_clone(tf, A1, A2, A3, A4, A5);
 	if (A1 != SIGCHLD_ONLY || A2 != 0)
-		return -ENOSYS;
+		return -EINVAL;
 	return proc_fork(tf);
 }
 
@@ -47,7 +64,10 @@ static int32_t sys_execve(struct trap_frame *tf)
 	struct exec_args args;
 	struct exec_image img;
 	char path[256];
-	int rc = copy_str_from_user(path, A1, sizeof(path));
+	int rc;
+	if (p->group_killer)
+		return -EINTR; /* another thread ends the group: so this one */
+	rc = copy_str_from_user(path, A1, sizeof(path));
 	if (rc == 0)
 		return -ENOENT;
 	if (rc < 0)
@@ -59,6 +79,13 @@ static int32_t sys_execve(struct trap_frame *tf)
 	exec_args_free(&args);
 	if (rc < 0)
 		return rc; /* the caller is as it was */
+	/* Linux's rule: execve from one thread ends all the others, and the
+	 * caller carries on as the group's first thread (tid = pid). */
+	if (p->nthreads > 1)
+		thread_kill_others(p, task_current());
+	p->task = task_current();
+	p->task->tid = p->pid;
+	p->task->clear_child_tid = 0;
 	exec_commit(p, &img);
 	/* Return to the new program's entry on its new stack, registers
 	 * cleared (the ABI leaves them unspecified; Linux zeroes them). */
@@ -113,6 +140,23 @@ static int32_t sys_getppid(struct trap_frame *tf)
 	struct proc *parent = proc_current()->parent;
 	(void)tf;
 	return parent ? parent->pid : 0;
+}
+
+static int32_t sys_gettid(struct trap_frame *tf)
+{
+	(void)tf;
+	return task_current()->tid;
+}
+
+/* futex(uaddr, op, val, timeout or val2, uaddr2, val3) (thread.h). */
+static int32_t sys_futex(struct trap_frame *tf)
+{
+	return futex_call(A1, A2, A3, A4, A5, A6, false);
+}
+
+static int32_t sys_futex_time64(struct trap_frame *tf)
+{
+	return futex_call(A1, A2, A3, A4, A5, A6, true);
 }
 
 static int32_t sys_sched_yield(struct trap_frame *tf)
@@ -247,27 +291,13 @@ static int32_t sys_zero(struct trap_frame *tf)
  */
 static int32_t sys_set_thread_area(struct trap_frame *tf)
 {
-	uint32_t d[4];
-	int rc = copy_from_user(d, A1, sizeof(d));
+	uint64_t desc;
 	uint32_t flags;
+	int rc = thread_read_tls(A1, &desc, &flags);
 	if (rc < 0)
 		return rc;
-	if (d[0] == 0xFFFFFFFFu) {
-		d[0] = GDT_TLS_INDEX;
-		rc = copy_to_user(A1, d, 4);
-		if (rc < 0)
-			return rc;
-	} else if (d[0] != GDT_TLS_INDEX) {
-		return -EINVAL;
-	}
-	flags = d[3];
-	/* bits: 0 seg_32bit, 1-2 contents, 3 read_exec_only,
-	 * 4 limit_in_pages, 5 seg_not_present, 6 useable */
-	if (((flags >> 1) & 3) != 0) /* only data segments */
-		return -EINVAL;
-	task_current()->tls =
-	    gdt_tls_encode(d[1], d[2], (flags >> 4) & 1, !((flags >> 5) & 1));
-	gdt_set_tls(task_current()->tls);
+	task_current()->tls = desc; /* this thread's own */
+	gdt_set_tls(desc);
 	/* A segment register still holding the selector of a descriptor now
 	 * marked not present would fault as the kernel reloads it on the way
 	 * out (trap_return's pops, in ring 0): it is cleared instead. */
@@ -280,12 +310,12 @@ static int32_t sys_set_thread_area(struct trap_frame *tf)
 	return 0;
 }
 
+/* The address zeroed and futex-woken when this thread exits, as
+ * CLONE_CHILD_CLEARTID sets it; returns the tid. */
 static int32_t sys_set_tid_address(struct trap_frame *tf)
 {
-	/* One thread a process: nobody waits on the address yet (threads,
-	 * with CLONE_CHILD_CLEARTID, will). */
-	(void)tf;
-	return proc_current()->pid;
+	task_current()->clear_child_tid = A1;
+	return task_current()->tid;
 }
 
 static int32_t sys_keel_free_frames(struct trap_frame *tf)
@@ -306,6 +336,20 @@ static int32_t sys_keel_tickets(struct trap_frame *tf)
 	if (A2 != 0 && sched_set_tickets(p->task, A2) < 0)
 		return -EINVAL;
 	return (int32_t)sched_tickets(p->task);
+}
+
+static int32_t sys_keel_kstat(struct trap_frame *tf)
+{
+	switch (A1) {
+	case KSTAT_HEAP_BYTES:
+		return (int32_t)kheap_bytes_in_use();
+	case KSTAT_TASKS:
+		return (int32_t)task_count();
+	case KSTAT_FUTEX_WAITERS:
+		return (int32_t)futex_waiters();
+	default:
+		return -EINVAL;
+	}
 }
 
 static int32_t sys_keel_open_files(struct trap_frame *tf)
@@ -329,7 +373,7 @@ void sys_misc_init(void)
 	syscall_set(64, "getppid", "", sys_getppid);
 	syscall_set(78, "gettimeofday", "pp", sys_gettimeofday);
 	syscall_set(114, "wait4", "dpxp", sys_wait4);
-	syscall_set(120, "clone", "xpppp", sys_clone);
+	syscall_set(120, "clone", "Cpppp", sys_clone);
 	syscall_set(122, "uname", "p", sys_uname);
 	syscall_set(158, "sched_yield", "", sys_sched_yield);
 	syscall_set(162, "nanosleep", "pp", sys_nanosleep);
@@ -337,16 +381,19 @@ void sys_misc_init(void)
 	syscall_set(200, "getgid32", "", sys_zero);
 	syscall_set(201, "geteuid32", "", sys_zero);
 	syscall_set(202, "getegid32", "", sys_zero);
-	syscall_set(224, "gettid", "", sys_getpid);
+	syscall_set(224, "gettid", "", sys_gettid);
 	syscall_set(243, "set_thread_area", "p", sys_set_thread_area);
-	syscall_set(252, "exit_group", "d", sys_exit);
+	syscall_set(240, "futex", "pFdppx", sys_futex);
+	syscall_set(252, "exit_group", "d", sys_exit_group);
 	syscall_set(258, "set_tid_address", "p", sys_set_tid_address);
 	syscall_set(265, "clock_gettime", "dp", sys_clock_gettime);
 	syscall_set(267, "clock_nanosleep", "dxpp", sys_clock_nanosleep);
 	syscall_set(403, "clock_gettime64", "dp", sys_clock_gettime64);
+	syscall_set(422, "futex_time64", "pFdppx", sys_futex_time64);
 	syscall_set(SYS_KEEL_FREE_FRAMES, "keel_free_frames", "",
 		    sys_keel_free_frames);
 	syscall_set(SYS_KEEL_OPEN_FILES, "keel_open_files", "",
 		    sys_keel_open_files);
 	syscall_set(SYS_KEEL_TICKETS, "keel_tickets", "dd", sys_keel_tickets);
+	syscall_set(SYS_KEEL_KSTAT, "keel_kstat", "d", sys_keel_kstat);
 }

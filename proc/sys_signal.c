@@ -12,6 +12,7 @@
 #include "proc/sigframe.h"
 #include "proc/signal.h"
 #include "proc/syscall.h"
+#include "proc/thread.h"
 #include "proc/uaccess.h"
 
 #define A1 (tf->ebx)
@@ -198,31 +199,33 @@ static int32_t sys_kill(struct trap_frame *tf)
 	return signal_send(p, (int)A2, &info);
 }
 
-/* One thread a process: a thread id is its process's pid. */
-static int32_t do_tkill(int32_t tid, uint32_t sig)
+/* A signal to one thread (proc/thread.h); tgid 0: whichever process
+ * holds tid (tkill), else it must be tgid's (tgkill). */
+static int32_t do_tkill(int32_t tgid, int32_t tid, uint32_t sig)
 {
 	struct sig_info info = {SI_TKILL, proc_current()->pid, 0, 0};
-	struct proc *p;
-	if (tid <= 0 || sig >= NSIG)
+	struct proc *p = NULL;
+	struct task *t;
+	if (tid <= 0 || tgid < 0 || sig >= NSIG)
 		return -EINVAL;
-	p = proc_find(tid);
-	if (!p || p->state != PROC_ALIVE || !p->task)
+	if (tgid > 0 && !(p = proc_find(tgid)))
 		return -ESRCH;
-	return signal_send_task(p->task, (int)sig, &info);
+	t = thread_find(p, tid);
+	if (!t || !t->proc || t->proc->state != PROC_ALIVE)
+		return -ESRCH;
+	return signal_send_task(t, (int)sig, &info);
 }
 
 static int32_t sys_tkill(struct trap_frame *tf)
 {
-	return do_tkill((int32_t)A1, A2);
+	return do_tkill(0, (int32_t)A1, A2);
 }
 
 static int32_t sys_tgkill(struct trap_frame *tf)
 {
 	if ((int32_t)A1 <= 0)
 		return -EINVAL;
-	if (A1 != A2)
-		return -ESRCH;
-	return do_tkill((int32_t)A2, A3);
+	return do_tkill((int32_t)A1, (int32_t)A2, A3);
 }
 
 void sys_signal_init(void)

@@ -9,14 +9,14 @@
 #include "proc/proc.h"
 #include "proc/uaccess.h"
 
-#define NSYSCALLS 1003 /* numbers 0 .. 1002 */
+#define NSYSCALLS 1011 /* numbers 0 .. 1010 */
 
 struct syscall_entry {
 	syscall_fn_t fn;
 	const char *name;
 	/* One letter per argument, for the trace: d decimal, x hex, s a
 	 * string (shown if readable), p a pointer, o octal, S a signal
-	 * number (SIGUSR1). */
+	 * number (SIGUSR1), C clone's flags, F a futex operation. */
 	const char *args;
 };
 
@@ -44,6 +44,65 @@ int syscall_traced(void)
 	return trace_pid;
 }
 
+/* clone's flags as strace(1) writes them: CLONE_VM|CLONE_FS|...|SIGCHLD. */
+static void trace_clone_flags(uint32_t v)
+{
+	static const char *const names[32] = {
+	    [8] = "CLONE_VM",
+	    [9] = "CLONE_FS",
+	    [10] = "CLONE_FILES",
+	    [11] = "CLONE_SIGHAND",
+	    [12] = "CLONE_PIDFD",
+	    [13] = "CLONE_PTRACE",
+	    [14] = "CLONE_VFORK",
+	    [15] = "CLONE_PARENT",
+	    [16] = "CLONE_THREAD",
+	    [17] = "CLONE_NEWNS",
+	    [18] = "CLONE_SYSVSEM",
+	    [19] = "CLONE_SETTLS",
+	    [20] = "CLONE_PARENT_SETTID",
+	    [21] = "CLONE_CHILD_CLEARTID",
+	    [22] = "CLONE_DETACHED",
+	    [23] = "CLONE_UNTRACED",
+	    [24] = "CLONE_CHILD_SETTID",
+	};
+	const char *sep = "";
+	for (int b = 8; b < 32; b++)
+		if (v & (1u << b)) {
+			if (names[b])
+				kprintf("%s%s", sep, names[b]);
+			else
+				kprintf("%s0x%x", sep, 1u << b);
+			sep = "|";
+		}
+	if (v & 0xff)
+		kprintf("%s%s", sep, proc_signame((int)(v & 0xff)));
+	else if (!*sep)
+		kprintf("0");
+}
+
+/* futex's operation: FUTEX_WAIT_PRIVATE, FUTEX_WAKE, ... */
+static void trace_futex_op(uint32_t v)
+{
+	static const char *const ops[] = {
+	    "FUTEX_WAIT",	 "FUTEX_WAKE",	      "FUTEX_FD",
+	    "FUTEX_REQUEUE",	 "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",
+	    "FUTEX_LOCK_PI",	 "FUTEX_UNLOCK_PI",   "FUTEX_TRYLOCK_PI",
+	    "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET",
+	};
+	uint32_t cmd = v & 127;
+	if (cmd < sizeof(ops) / sizeof(ops[0]))
+		kprintf("%s", ops[cmd]);
+	else
+		kprintf("%u", cmd);
+	if (v & 128)
+		kprintf("_PRIVATE");
+	if (v & 256)
+		kprintf("|FUTEX_CLOCK_REALTIME");
+	if (v & ~511u)
+		kprintf("|0x%x", v & ~511u);
+}
+
 static void trace_arg(char kind, uint32_t v)
 {
 	char s[48];
@@ -61,6 +120,12 @@ static void trace_arg(char kind, uint32_t v)
 		else
 			kprintf("%d", (int)v);
 		break;
+	case 'C':
+		trace_clone_flags(v);
+		break;
+	case 'F':
+		trace_futex_op(v);
+		break;
 	case 's':
 		n = copy_str_from_user(s, v, sizeof(s));
 		if (n >= 0)
@@ -75,13 +140,12 @@ static void trace_arg(char kind, uint32_t v)
 	}
 }
 
-static void trace_call(const struct proc *p, uint32_t nr,
-		       const struct trap_frame *tf)
+static void trace_call(uint32_t nr, const struct trap_frame *tf)
 {
 	const uint32_t a[6] = {tf->ebx, tf->ecx, tf->edx,
 			       tf->esi, tf->edi, tf->ebp};
 	const struct syscall_entry *e = nr < NSYSCALLS ? &table[nr] : NULL;
-	kprintf("[pid %d] ", p->pid);
+	kprintf("[pid %d] ", task_current()->tid); /* strace -f: the tid */
 	if (!e || !e->name) {
 		kprintf("syscall_%u(0x%x, 0x%x, 0x%x)", nr, a[0], a[1], a[2]);
 		return;
@@ -125,8 +189,10 @@ static bool may_interleave(uint32_t nr)
 	case 162: /* nanosleep */
 	case 29:  /* pause */
 	case 179: /* rt_sigsuspend */
+	case 240: /* futex */
 	case 252: /* exit_group */
 	case 267: /* clock_nanosleep */
+	case 422: /* futex_time64 */
 		return true;
 	default:
 		return false;
@@ -148,7 +214,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 	fn = nr < NSYSCALLS ? table[nr].fn : NULL;
 	traced = trace_pid && (trace_pid < 0 || trace_pid == p->pid);
 	if (traced) {
-		trace_call(p, nr, tf);
+		trace_call(nr, tf);
 		/* A call that may print, block or not come back ends its line
 		 * now; its result follows on a line of its own, as strace(1)
 		 * writes an interrupted call. */
@@ -164,7 +230,8 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 		if (!broken && console_bytes_out() != out)
 			kprintf(" ...\n"), broken = true;
 		if (broken)
-			kprintf("[pid %d] <... %s resumed>", p->pid,
+			kprintf("[pid %d] <... %s resumed>",
+				task_current()->tid,
 				table[nr].name ? table[nr].name : "syscall");
 		trace_result(r);
 	}

@@ -15,6 +15,8 @@
  *   1001  keel_open_files()    open-file objects in the whole system
  *   1002  keel_tickets(pid, n) a process's lottery/stride tickets: set
  *                              them (n > 0) and read them (pid 0: self)
+ *   1010  keel_kstat(which)    a kernel figure (KSTAT_*): heap bytes in
+ *                              use, tasks, futex waiters; -EINVAL else
  *
  * Tracing: the boot options `strace=1` (every process) and `strace.pid=N`
  * (pid N only), and the console's `strace` command, print each call with its
@@ -32,6 +34,11 @@
 #define SYS_KEEL_FREE_FRAMES 1000
 #define SYS_KEEL_OPEN_FILES  1001
 #define SYS_KEEL_TICKETS     1002
+#define SYS_KEEL_KSTAT	     1010
+/* keel_kstat(which)'s figures (threadtests' leak checks). */
+#define KSTAT_HEAP_BYTES    0 /* kernel heap bytes in use */
+#define KSTAT_TASKS	    1 /* tasks not yet freed */
+#define KSTAT_FUTEX_WAITERS 2 /* threads asleep in futex_wait */
 
 void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */

@@ -11,6 +11,7 @@
 #include "arch/layout.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "mm/kheap.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
 
@@ -20,6 +21,24 @@ struct vma *vma_find(struct proc *p, uint32_t va)
 		if (va >= p->vma[i].start && va < p->vma[i].end)
 			return &p->vma[i];
 	return NULL;
+}
+
+/* Room for one more area: the table doubles, up to PROC_VMAS. */
+static bool vma_room(struct proc *p)
+{
+	struct vma *bigger;
+	int cap;
+	if (p->nvma < p->vma_cap)
+		return true;
+	if (p->vma_cap >= PROC_VMAS)
+		return false;
+	cap = p->vma_cap ? p->vma_cap * 2 : PROC_VMAS_MIN;
+	bigger = krealloc(p->vma, (size_t)cap * sizeof(*bigger));
+	if (!bigger)
+		return false;
+	p->vma = bigger;
+	p->vma_cap = cap;
+	return true;
 }
 
 static void vma_insert_at(struct proc *p, int i, const struct vma *v)
@@ -35,7 +54,7 @@ bool vma_add(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
 {
 	struct vma v = {start, end, prot, kind};
 	int i = 0;
-	if (p->nvma == PROC_VMAS)
+	if (!vma_room(p))
 		return false;
 	while (i < p->nvma && p->vma[i].start < start)
 		i++;
@@ -47,11 +66,12 @@ bool vma_add(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
 static bool split_at(struct proc *p, uint32_t addr)
 {
 	for (int i = 0; i < p->nvma; i++) {
-		struct vma *v = &p->vma[i];
-		if (addr > v->start && addr < v->end) {
-			struct vma hi = *v;
-			if (p->nvma == PROC_VMAS)
+		if (addr > p->vma[i].start && addr < p->vma[i].end) {
+			struct vma *v, hi;
+			if (!vma_room(p)) /* may move the table */
 				return false;
+			v = &p->vma[i];
+			hi = *v;
 			hi.start = addr;
 			v->end = addr;
 			vma_insert_at(p, i + 1, &hi);

@@ -290,12 +290,15 @@ switch_to(struct task *next, struct trap_frame *tf)
 	current = next;
 	gdt_set_kernel_stack(next->kstack_top);
 	/* Another address space means a process on one side at least: its
-	 * TLS segment and FPU go with the space (proc/).  Kernel threads
-	 * share one space, so their switches skip both.  (Threads of one
-	 * process, when they come, will need the TLS switched by thread.) */
+	 * TLS segment and FPU go with the thread (proc/).  Kernel threads
+	 * share one space, so their switches skip both; two threads of one
+	 * process share a space but not their TLS and FPU registers, so a
+	 * switch to a user thread always calls the hook. */
 	if (next->space != vm_current_space) {
 		user_switch(prev, next);
 		vm_switch_slow(next->space);
+	} else if (next->proc) {
+		user_switch(prev, next);
 	}
 	return next->tf;
 }

@@ -122,6 +122,20 @@ struct task {
 	uint64_t wait_since;	/* the tick it blocked */
 	struct lockdep_task ld; /* locks held (sync/lockdep.h) */
 
+	/*
+	 * A user thread's own state (proc/thread.h; zero for kernel
+	 * threads).  The process (struct proc) is the thread group: one
+	 * address space, descriptor table and signal dispositions shared by
+	 * its threads; what each thread keeps for itself is here.
+	 */
+	int tid;		  /* thread id: the pid for the first thread */
+	uint32_t clear_child_tid; /* user address zeroed and futex-woken at
+				     thread exit (set_tid_address), or 0 */
+	struct task *thread_next; /* the next thread of the same process */
+	uint8_t *fpu;		  /* its saved x87 state (108 bytes), or NULL */
+	bool fpu_used;
+	uint32_t futex_addr; /* blocked in futex_wait on this address, or 0 */
+
 	/* Accounting. */
 	uint64_t arrival, first_run, finish; /* ticks; first_run ~0: never */
 	uint32_t ticks_at_level[MLFQ_MAX_LEVELS];
@@ -165,8 +179,10 @@ static inline bool task_signal_pending(void)
 }
 /*
  * Called by the switch when the address space changes (a process on one
- * side at least): the process layer loads the TLS descriptor and arranges
- * the lazy FPU switch.  Kernel-to-kernel switches skip it.
+ * side at least), and on every switch to a user thread (threads of one
+ * process share a space but not their TLS descriptor or FPU registers):
+ * the process layer loads the TLS descriptor and arranges the lazy FPU
+ * switch.  Kernel-to-kernel switches skip it.
  */
 typedef void (*sched_switch_hook_t)(struct task *prev, struct task *next);
 void sched_set_switch_hook(sched_switch_hook_t hook);

@@ -1,7 +1,7 @@
 /*
  * shell_proc — the console's view of processes: the process table under
- * `ps`, `exec` to run a program from the initrd, `strace` to watch the
- * system calls go by.
+ * `ps` (with each process's threads and the futex each one waits on), `exec` to
+ * run a program from the initrd, `strace` to watch the system calls go by.
  */
 #include "arch/x86.h"
 #include "fs/initrd.h"
@@ -13,7 +13,14 @@
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
 
-#define PROC_ROWS 32
+#define PROC_ROWS   32
+#define THREAD_ROWS 8 /* threads shown under a process */
+
+struct thread_row {
+	int tid, task;
+	const char *state;
+	uint32_t futex; /* the address it waits on in futex_wait, or 0 */
+};
 
 struct proc_row {
 	int pid, ppid;
@@ -22,6 +29,8 @@ struct proc_row {
 	struct uvm_usage use;
 	uint32_t vmas;
 	uint64_t syscalls, cow, lazy;
+	int nthreads;
+	struct thread_row threads[THREAD_ROWS];
 };
 
 struct proc_snap {
@@ -51,6 +60,32 @@ static void take(struct proc *p, void *ctx)
 	r->syscalls = p->syscalls;
 	r->cow = p->cow_faults;
 	r->lazy = p->lazy_faults;
+	r->nthreads = p->state == PROC_ALIVE ? p->nthreads : 0;
+	int i = 0;
+	for (struct task *t = p->threads; t && i < THREAD_ROWS;
+	     t = t->thread_next, i++)
+		r->threads[i] = (struct thread_row){
+		    t->tid, t->id, task_state_name(t->state), t->futex_addr};
+}
+
+/* A process's threads, when it has several or one waits on a futex:
+ * each thread's tid, task, state and what it waits on. */
+static void list_threads(const struct proc_row *r)
+{
+	int shown = r->nthreads < THREAD_ROWS ? r->nthreads : THREAD_ROWS;
+	if (r->nthreads < 2 && !(shown == 1 && r->threads[0].futex))
+		return;
+	for (int i = shown - 1; i >= 0; i--) { /* the list is newest first */
+		const struct thread_row *t = &r->threads[i];
+		shell_printf("      thread tid %d (task %d) %s", t->tid,
+			     t->task, t->state);
+		if (t->futex)
+			shell_printf(" waits on futex 0x%08x", t->futex);
+		shell_printf("\n");
+	}
+	if (r->nthreads > shown)
+		shell_printf("      ... and %d more threads\n",
+			     r->nthreads - shown);
 }
 
 void shell_proc_list(void)
@@ -74,6 +109,7 @@ void shell_proc_list(void)
 			     r->pid, r->ppid, r->name, r->state, r->use.pages,
 			     r->use.shared, r->vmas, r->syscalls, r->cow,
 			     r->lazy);
+		list_threads(r);
 	}
 	if (snap.total > snap.n)
 		shell_printf("... and %d more\n", snap.total - snap.n);

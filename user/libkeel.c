@@ -2,6 +2,7 @@
 #include "libkeel.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -66,6 +67,20 @@ long read_full(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (long)got;
+}
+
+long arg_long(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (LONG_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
 }
 
 int arg_selects(const char *name, int argc, char **argv)

@@ -28,6 +28,10 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read until len bytes or end of file; the count, or -1 with errno. */
 long read_full(int fd, void *buf, size_t len);
 
+/* A command-line count: s as a non-negative decimal number, or -1 when
+ * it is not one (empty, a sign, trailing junk, past LONG_MAX). */
+long arg_long(const char *s);
+
 /* Does the command line pick name?  No arguments pick everything; else an
  * argument picks the names it begins (usertests pipe, ubench fork_). */
 int arg_selects(const char *name, int argc, char **argv);

@@ -25,7 +25,16 @@
  *   cow_fault         one write to a shared page: the fault that copies it
  *   exec_small        fork + execve(/bin/true) + exit + wait, less
  *                     fork_wait_small
+ *   futex_wake_wait_pingpong
+ *                     two threads hand a turn back and forth through raw
+ *                     FUTEX_WAKE and FUTEX_WAIT calls: one round trip (two
+ *                     wakes, two waits, two switches)
+ *   thread_create_join
+ *                     musl's pthread_create of a thread that returns at
+ *                     once, and pthread_join (mmap of its stack, clone,
+ *                     exit with CLONE_CHILD_CLEARTID's wake, munmap)
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +199,81 @@ static uint64_t bench_exec(int n)
 	return sum / (uint64_t)n;
 }
 
+static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+
+	/* EBP is the frame pointer: saved and loaded around the call. */
+	__asm__ volatile("push %%ebp\n\tmov %7, %%ebp\n\tint $0x80\n\t"
+			 "pop %%ebp"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e),
+			   "m"(f)
+			 : "memory");
+	return r;
+}
+
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+#define PINGPONG_ROUNDS	   2000
+
+static volatile int turn; /* 0: the main thread's, 1: the partner's */
+
+static void futex_wait(volatile int *addr, int val)
+{
+	while (*addr == val)
+		sys6(SYS_futex, (long)addr, FUTEX_WAIT_PRIVATE, val, 0, 0, 0);
+}
+
+static void *pong(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		futex_wait(&turn, 0);
+		turn = 0;
+		sys6(SYS_futex, (long)&turn, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+	}
+	return NULL;
+}
+
+static uint64_t bench_futex_pingpong(void)
+{
+	pthread_t t;
+	uint64_t t0;
+
+	turn = 0;
+	if (pthread_create(&t, NULL, pong, NULL) != 0)
+		return 0;
+	t0 = rdtsc();
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		turn = 1;
+		sys6(SYS_futex, (long)&turn, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+		futex_wait(&turn, 1);
+	}
+	uint64_t per = (rdtsc() - t0) / PINGPONG_ROUNDS;
+	pthread_join(t, NULL);
+	return per;
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static uint64_t bench_thread_create_join(void)
+{
+	enum { N = 200 };
+	pthread_t t;
+	uint64_t t0 = rdtsc();
+
+	for (int i = 0; i < N; i++) {
+		if (pthread_create(&t, NULL, nothing, NULL) != 0)
+			return 0;
+		pthread_join(t, NULL);
+	}
+	return (rdtsc() - t0) / N;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t small = 0;
@@ -209,6 +293,10 @@ int main(int argc, char **argv)
 
 		report("exec_small", e > small ? e - small : 0);
 	}
+	if (arg_selects("futex_wake_wait_pingpong", argc, argv))
+		report("futex_wake_wait_pingpong", bench_futex_pingpong());
+	if (arg_selects("thread_create_join", argc, argv))
+		report("thread_create_join", bench_thread_create_join());
 	if (arg_selects("fork_16m", argc, argv)) {
 		char *p = touched_16m();
 

@@ -528,6 +528,24 @@ in the policy's queue."""
                 int(p["pid"]), int(p["parent"]["pid"]) if parent else 0,
                 cstring(p["name"]), "zombie" if zombie else "alive",
                 pages, shared, int(p["nvma"]), int(p["syscalls"])))
+            if not zombie and int(p["nthreads"]) > 1:
+                KeelPs.threads(p)
+
+    @staticmethod
+    def threads(p):
+        """A process's threads (proc/thread.h): tid, task id, state, and
+        the futex address each one waits on."""
+        t = p["threads"]
+        rows = []
+        while int(t) and len(rows) < 64:
+            rows.append(t.dereference())
+            t = t["thread_next"]
+        for r in reversed(rows):  # the list is newest first
+            futex = int(r["futex_addr"])
+            print("        thread tid %d (task %d) %s%s" % (
+                int(r["tid"]), int(r["id"]),
+                enum_name("enum task_state", r["state"], "TASK_").lower(),
+                " waits on futex 0x%08x" % futex if futex else ""))
 
     @staticmethod
     def policy_kind():
