@@ -14,13 +14,22 @@
 
 int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
 {
+	return uvm_alloc_page_fill(s, va, flags, NULL, NULL);
+}
+
+int uvm_alloc_page_fill(struct vm_space *s, uint32_t va, uint32_t flags,
+			uvm_fill_fn fill, const void *ctx)
+{
 	uint32_t pa = frame_alloc();
 	void *p;
 	int rc;
 	if (pa == 0)
 		return VM_ENOMEM;
 	p = vm_kmap(pa);
-	memset(p, 0, PAGE_SIZE);
+	if (fill)
+		fill(p, ctx);
+	else
+		memset(p, 0, PAGE_SIZE);
 	vm_kunmap(p);
 	rc = vm_map(s, va, pa, VM_USER | flags);
 	if (rc != VM_OK) {
@@ -28,6 +37,26 @@ int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
 		return rc;
 	}
 	pageref_first(pa);
+	return VM_OK;
+}
+
+int uvm_map_shared(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
+{
+	int rc;
+	if (!pageref_get_ref(pa))
+		return VM_ENOMEM;
+	rc = vm_map(s, va, pa, VM_USER | flags);
+	if (rc != VM_OK) {
+		pageref_put(pa);
+		return rc;
+	}
+	/* vm_map takes only VM_FLAGS_MASK: mark the entry afterwards. */
+	bool on = irq_save();
+	uint32_t *pd = vm_pd(s), *pt = vm_pt(s, VM_PDI(va), pd[VM_PDI(va)]);
+	vm_release(pd);
+	pt[VM_PTI(va)] |= UVM_PTE_SHARED;
+	vm_release(pt);
+	irq_restore(on);
 	return VM_OK;
 }
 
@@ -55,7 +84,13 @@ static int fork_table(uint32_t *dpt, uint32_t *spt, bool eager, uint16_t *used)
 		uint32_t pte = spt[i], pa = pte & PTE_FRAME_MASK;
 		if (!(pte & PTE_PRESENT))
 			continue;
-		if (eager) {
+		if (pte & UVM_PTE_SHARED) {
+			/* A shared mapping stays shared: same frame, same
+			 * bits, in both spaces. */
+			if (!pageref_get_ref(pa))
+				return -1;
+			dpt[i] = pte;
+		} else if (eager) {
 			uint32_t npa = frame_alloc();
 			if (npa == 0)
 				return -1;
@@ -121,7 +156,9 @@ int uvm_make_writable(struct vm_space *s, uint32_t va)
 		return VM_ENOENT;
 	}
 	pa = pte & PTE_FRAME_MASK;
-	if (pageref_count(pa) == 1) {
+	if (pte & UVM_PTE_SHARED) {
+		npa = pa; /* every sharer writes the one frame */
+	} else if (pageref_count(pa) == 1) {
 		npa = pa; /* the last sharer takes the frame over */
 	} else {
 		npa = frame_alloc();

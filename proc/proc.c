@@ -21,6 +21,7 @@
 #include "mm/kheap.h"
 #include "mm/pageref.h"
 #include "mm/uvm.h"
+#include "proc/vma.h"
 
 #define WNOHANG 1
 
@@ -165,6 +166,7 @@ static void close_all(struct proc *p)
 void proc_discard(struct proc *p)
 {
 	close_all(p);
+	vma_drop_all(p);
 	if (p->vm) {
 		uvm_destroy(p->vm);
 		kfree(p->vm);
@@ -210,6 +212,7 @@ int proc_fork(struct trap_frame *tf)
 	}
 	memcpy(c->vma, parent->vma, sizeof(c->vma));
 	c->nvma = parent->nvma;
+	vma_dup_all(c);
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	for (int i = 0; i < PROC_FDS; i++)
@@ -272,7 +275,7 @@ void proc_exit(int wstatus)
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
-	p->nvma = 0;
+	vma_drop_all(p);
 	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;

@@ -51,10 +51,32 @@
 
 enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK };
 
+#define VMA_SHARED 0x01 /* struct vma's flags: MAP_SHARED (or shmat) */
+
+struct shmem;
+
+/*
+ * One area.  A file-backed area (program text and data, loaded on first
+ * touch) says where its bytes come from: [file_va, file_va + file_len)
+ * holds file[0 .. file_len), every other byte of the area reads as zero
+ * (bss).  A shared area's pages are the frames of a shared memory object
+ * (mm/shmem.h), page (va - start) / PAGE_SIZE + shm_pgoff of it.
+ */
 struct vma {
 	uint32_t start, end; /* page-aligned, [start, end) */
 	uint8_t prot;	     /* PROT_* */
 	uint8_t kind;	     /* enum vma_kind */
+	uint8_t flags;	     /* VMA_SHARED */
+	union {
+		struct { /* file-backed (private) */
+			const uint8_t *file; /* the initrd's bytes, or NULL */
+			uint32_t file_va, file_len;
+		};
+		struct { /* VMA_SHARED */
+			struct shmem *shm; /* holds one reference */
+			uint32_t shm_pgoff;
+		};
+	};
 };
 
 enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
@@ -87,6 +109,7 @@ struct proc {
 	bool fpu_used;
 	uint64_t syscalls; /* system calls made */
 	uint64_t cow_faults, lazy_faults;
+	uint64_t file_faults; /* pages loaded from the program file */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
