@@ -5,7 +5,6 @@
 
 #include "arch/layout.h"
 #include "arch/x86.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/pageref.h"
@@ -53,7 +52,7 @@ uint32_t shmem_frame(struct shmem *m, uint32_t i)
 		pa = m->frames[i];
 		if (pa == 0 && (pa = frame_alloc()) != 0) {
 			void *p = vm_kmap(pa);
-			memset(p, 0, PAGE_SIZE);
+			stosl_zero(p, PAGE_SIZE / 4);
 			vm_kunmap(p);
 			pageref_first(pa);
 			m->frames[i] = pa;

@@ -5,10 +5,10 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 long keel_free_frames(void)

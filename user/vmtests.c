@@ -61,8 +61,8 @@
 #define T4096(i) T2048(i), T2048((i) + 2048)
 #define TABLE_N	 16384u
 
-static const uint32_t rodata_table[TABLE_N] = {
-    T4096(0), T4096(4096), T4096(8192), T4096(12288)};
+static const uint32_t rodata_table[TABLE_N] = {T4096(0), T4096(4096),
+					       T4096(8192), T4096(12288)};
 static uint32_t data_table[TABLE_N] = {T4096(0), T4096(4096), T4096(8192),
 				       T4096(12288)};
 static uint32_t bss_table[TABLE_N]; /* zero: no bytes in the file */
@@ -123,8 +123,7 @@ static int case_zero_fill(void)
 
 	CHECK(p != MAP_FAILED, "mmap: %s", strerror(errno));
 	for (size_t off = 0; off < n; off += PAGE) {
-		CHECK(all_zero(p + off, PAGE), "page %zu not zero",
-		      off / PAGE);
+		CHECK(all_zero(p + off, PAGE), "page %zu not zero", off / PAGE);
 		memset(p + off, (int)(off / PAGE) + 1, PAGE);
 	}
 	for (size_t off = 0; off < n; off += PAGE)
@@ -220,8 +219,8 @@ static int shared_child(void *arg)
 
 	if (a->p[1 * PAGE / 4] != 0x1111) /* written before the fork */
 		return 2;
-	a->p[0] = 0xc0de;		/* a page nobody touched yet */
-	a->p[3 * PAGE / 4] = 0x3333;	/* likewise */
+	a->p[0] = 0xc0de;	     /* a page nobody touched yet */
+	a->p[3 * PAGE / 4] = 0x3333; /* likewise */
 	if (write(a->to_parent[1], "w", 1) != 1 ||
 	    read(a->to_child[0], &c, 1) != 1)
 		return 3;
@@ -365,8 +364,8 @@ static int case_stack_limit(void)
 {
 	if (!keel_running())
 		return 0;
-	int ws = in_child(touch_below, (void *)(uintptr_t)(STACK_LIMIT + PAGE),
-			  1);
+	int ws =
+	    in_child(touch_below, (void *)(uintptr_t)(STACK_LIMIT + PAGE), 1);
 
 	CHECK(ws >= 0 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV,
 	      "a write past the stack's limit: status %#x", ws);
