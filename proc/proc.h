@@ -49,7 +49,8 @@
 #define PROT_WRITE 2
 #define PROT_EXEC  4
 
-enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK };
+/* VMA_SHM: a System V segment attached by shmat (proc/ipc.h). */
+enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK, VMA_SHM };
 
 #define VMA_SHARED 0x01 /* struct vma's flags: MAP_SHARED (or shmat) */
 
@@ -68,11 +69,11 @@ struct vma {
 	uint8_t kind;	     /* enum vma_kind */
 	uint8_t flags;	     /* VMA_SHARED */
 	union {
-		struct { /* file-backed (private) */
+		struct {		     /* file-backed (private) */
 			const uint8_t *file; /* the initrd's bytes, or NULL */
 			uint32_t file_va, file_len;
 		};
-		struct { /* VMA_SHARED */
+		struct {		   /* VMA_SHARED */
 			struct shmem *shm; /* holds one reference */
 			uint32_t shm_pgoff;
 		};

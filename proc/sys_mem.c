@@ -101,8 +101,8 @@ static int32_t sys_mmap2(struct trap_frame *tf)
 			return -ENOMEM;
 	}
 	if (flags & MAP_SHARED) {
-		int rc =
-		    vma_add_shared(p, addr, addr + len, (uint8_t)prot, NULL, 0);
+		int rc = vma_add_shared(p, addr, addr + len, (uint8_t)prot,
+					VMA_MMAP, NULL, 0);
 		return rc < 0 ? rc : (int32_t)addr;
 	}
 	if (!vma_add(p, addr, addr + len, (uint8_t)prot, VMA_MMAP))

@@ -6,10 +6,11 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "lib/errno.h"
+#include "proc/ipc.h"
 #include "proc/proc.h"
 #include "proc/uaccess.h"
 
-#define NSYSCALLS 1003 /* numbers 0 .. 1002 */
+#define NSYSCALLS 1011 /* numbers 0 .. 1010 */
 
 struct syscall_entry {
 	syscall_fn_t fn;
@@ -57,6 +58,12 @@ static void trace_arg(char kind, uint32_t v)
 			kprintf("\"%.*s\"...", (int)sizeof(s) - 1, s);
 		else
 			kprintf("0x%08x", v);
+		break;
+	case 'I': /* ipc(2)'s operation */
+		if (ipc_call_name(v))
+			kprintf("%s", ipc_call_name(v));
+		else
+			kprintf("%u", v);
 		break;
 	default:
 		kprintf(v ? "0x%08x" : "NULL", v);
@@ -106,6 +113,7 @@ static bool may_interleave(uint32_t nr)
 	case 7:	  /* waitpid */
 	case 11:  /* execve */
 	case 114: /* wait4 */
+	case 117: /* ipc: msgsnd, msgrcv, semop may wait */
 	case 120: /* clone */
 	case 145: /* readv */
 	case 146: /* writev */
@@ -113,6 +121,8 @@ static bool may_interleave(uint32_t nr)
 	case 162: /* nanosleep */
 	case 252: /* exit_group */
 	case 267: /* clock_nanosleep */
+	case 400: /* msgsnd */
+	case 401: /* msgrcv */
 		return true;
 	default:
 		return false;
@@ -164,6 +174,7 @@ void syscall_init(void)
 	sys_file_init();
 	sys_mem_init();
 	sys_misc_init();
+	sys_ipc_init();
 	if (cmdline_bool("strace", false))
 		trace_pid = -1;
 	if (cmdline_has("strace.pid"))

@@ -15,6 +15,7 @@
  *   1001  keel_open_files()    open-file objects in the whole system
  *   1002  keel_tickets(pid, n) a process's lottery/stride tickets: set
  *                              them (n > 0) and read them (pid 0: self)
+ *   1010  keel_ipc_objects()   System V IPC objects alive (proc/ipc.h)
  *
  * Tracing: the boot options `strace=1` (every process) and `strace.pid=N`
  * (pid N only), and the console's `strace` command, print each call with its
@@ -31,6 +32,7 @@
 #define SYS_KEEL_FREE_FRAMES 1000
 #define SYS_KEEL_OPEN_FILES  1001
 #define SYS_KEEL_TICKETS     1002
+#define SYS_KEEL_IPC_OBJECTS 1010
 
 void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */
@@ -46,5 +48,6 @@ void syscall_set(uint32_t nr, const char *name, const char *args,
 void sys_file_init(void);
 void sys_mem_init(void);
 void sys_misc_init(void);
+void sys_ipc_init(void);
 
 #endif

@@ -53,12 +53,12 @@ bool vma_add(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
 }
 
 int vma_add_shared(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
-		   struct shmem *m, uint32_t pgoff)
+		   uint8_t kind, struct shmem *m, uint32_t pgoff)
 {
 	struct vma v = {.start = start,
 			.end = end,
 			.prot = prot,
-			.kind = VMA_MMAP,
+			.kind = kind,
 			.flags = VMA_SHARED,
 			.shm_pgoff = pgoff};
 	if (p->nvma == PROC_VMAS)

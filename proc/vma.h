@@ -29,10 +29,11 @@ void vma_fill_page(const struct vma *v, uint32_t va, void *dst);
 /* Can a clean page at va of v be dropped and refilled by vma_fill_page?
  * True for private file-backed areas; shared pages never. */
 bool vma_page_refillable(const struct vma *v, uint32_t va);
-/* A shared anonymous area of [start, end) with a new shared object (or
- * with m, which gains a reference, its page pgoff at start): 0, -ENOMEM. */
+/* A shared area of [start, end) (kind VMA_MMAP or VMA_SHM) with a new
+ * shared object, or with m, which gains a reference, its page pgoff at
+ * start: 0, -ENOMEM. */
 int vma_add_shared(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
-		   struct shmem *m, uint32_t pgoff);
+		   uint8_t kind, struct shmem *m, uint32_t pgoff);
 /* After copying a parent's areas into a child (fork): each shared
  * object gains the child's references. */
 void vma_dup_all(struct proc *p);

@@ -153,7 +153,7 @@ KTEST(shmem, shared_area_keeps_one_frame_across_fork)
 	struct proc *p = borrow(&b);
 	KASSERT_TRUE(p != NULL);
 	KASSERT_EQ(vma_add_shared(p, DVA, DVA + 2 * PAGE_SIZE,
-				  PROT_READ | PROT_WRITE, NULL, 0),
+				  PROT_READ | PROT_WRITE, VMA_MMAP, NULL, 0),
 		   0);
 	KEXPECT_EQ(proc_resolve(p, DVA, true), 0);
 	frame = frame_at(p->vm, DVA, NULL);
@@ -180,7 +180,7 @@ KTEST(shmem, split_area_keeps_page_offsets)
 	struct shmem *m;
 	KASSERT_TRUE(p != NULL);
 	KASSERT_EQ(vma_add_shared(p, DVA, DVA + 4 * PAGE_SIZE,
-				  PROT_READ | PROT_WRITE, NULL, 0),
+				  PROT_READ | PROT_WRITE, VMA_MMAP, NULL, 0),
 		   0);
 	m = p->vma[0].shm;
 	KEXPECT_EQ(proc_resolve(p, DVA + 3 * PAGE_SIZE, true), 0);
