@@ -56,7 +56,7 @@ $(BUILD)/tools/initrd-check: $(INITRD_CHECK_SRCS) lib/cpio.h lib/elf.h \
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) -o $@ \
 	    $(INITRD_CHECK_SRCS)
 
-.PHONY: user initrd oracle
+.PHONY: user initrd oracle test-vm test-ipc
 user: $(UPROGS)
 initrd: $(INITRD)
 
@@ -65,10 +65,20 @@ initrd: $(INITRD)
 oracle: $(INITRD) $(BUILD)/keel.elf
 	$(PYTHON) tools/oracle --build $(BUILD) --qemu $(QEMU)
 
+# One suite each: demand paging and shared mappings (user/vmtests), System V
+# IPC (user/ipctests), booted as init (tools/harness vm, ipc).
+test-vm: $(INITRD) $(BUILD)/keel.elf
+	$(PYTHON) tools/harness vm --build $(BUILD) --qemu $(QEMU)
+
+test-ipc: $(INITRD) $(BUILD)/keel.elf
+	$(PYTHON) tools/harness ipc --build $(BUILD) --qemu $(QEMU)
+
 TEST_DEPS += $(INITRD)
 
 help-extra::
 	@echo "  make user       the user programs of user/ (musl, static i386): $(BUILD)/user/"
 	@echo "  make initrd     $(INITRD): /bin/*, /etc/motd and the bad-ELF /tests/*"
+	@echo "  make test-vm    user/vmtests on keel: demand paging, MAP_SHARED, the stack"
+	@echo "  make test-ipc   user/ipctests on keel: System V queues, shared memory, semaphores"
 	@echo "  make oracle     each program under qemu-i386 and on keel, outputs compared"
 	@echo "                  (tools/oracle --host-only: the qemu-i386 side alone)"
