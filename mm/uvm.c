@@ -185,10 +185,10 @@ int uvm_make_writable(struct vm_space *s, uint32_t va)
 		return VM_ENOENT;
 	}
 	pa = pte & PTE_FRAME_MASK;
-	if (pte & UVM_PTE_SHARED) {
-		npa = pa; /* every sharer writes the one frame */
-	} else if (pageref_count(pa) == 1) {
-		npa = pa; /* the last sharer takes the frame over */
+	/* A shared mapping's frame is every sharer's to write; a
+	 * copy-on-write frame with one mapping left is taken over. */
+	if ((pte & UVM_PTE_SHARED) || pageref_count(pa) == 1) {
+		npa = pa;
 	} else {
 		npa = frame_alloc();
 		if (npa == 0) {

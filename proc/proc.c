@@ -21,7 +21,6 @@
 #include "mm/kheap.h"
 #include "mm/pageref.h"
 #include "mm/uvm.h"
-#include "proc/vma.h"
 
 #define WNOHANG 1
 

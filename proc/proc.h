@@ -206,8 +206,15 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end);
 int vma_protect(struct proc *p, uint32_t start, uint32_t end, uint8_t prot);
 /* A free gap of len bytes for mmap, top-down below USER_MMAP_TOP; 0. */
 uint32_t vma_gap(struct proc *p, uint32_t len);
-/* Make va present (and writable if write): a lazy zero page or a
- * copy-on-write copy.  0, -EFAULT (no area, no permission), -ENOMEM. */
+/* After copying a parent's areas into a child (fork): each shared
+ * object gains the child's references. */
+void vma_dup_all(struct proc *p);
+/* Drop every area (exit, exec's old program): shared objects lose their
+ * references.  The pages themselves go with the address space. */
+void vma_drop_all(struct proc *p);
+/* Make va present (and writable if write): a lazy zero page, a page of
+ * the program file, a shared object's page or a copy-on-write copy
+ * (proc/vma.h).  0, -EFAULT (no area, no permission), -ENOMEM. */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
 
 /* The exceptions of user code (proc/fault.c). */

@@ -34,11 +34,5 @@ bool vma_page_refillable(const struct vma *v, uint32_t va);
  * start: 0, -ENOMEM. */
 int vma_add_shared(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
 		   uint8_t kind, struct shmem *m, uint32_t pgoff);
-/* After copying a parent's areas into a child (fork): each shared
- * object gains the child's references. */
-void vma_dup_all(struct proc *p);
-/* Drop every area (exit, exec's old program): shared objects lose their
- * references.  The pages themselves go with the address space. */
-void vma_drop_all(struct proc *p);
 
 #endif
