@@ -10,8 +10,13 @@
  * semctl changes the set, then tries the whole list again.  Every change
  * wakes every waiter of the set: simple, and each rechecks its own list.
  *
- * SEM_UNDO (adjustments undone at exit) is not kept: a semop asking for
- * it is refused with EINVAL rather than silently done without it.
+ * SEM_UNDO: an operation so flagged is also recorded, negated, in the
+ * process's adjustment for that semaphore (struct sem_undo, one per set
+ * the process used so), and when the process ends — exit or a fatal
+ * signal — the adjustments are applied, clamped to [0, SEMVMX]: a
+ * process killed while holding a semaphore gives it back.  SETVAL and
+ * SETALL reset every process's adjustments of what they set, as Linux
+ * does; fork does not inherit them, execve keeps them.
  */
 #include "arch/x86.h"
 #include "lib/errno.h"
@@ -40,6 +45,14 @@ struct sembuf {
 	uint16_t num;
 	int16_t op;
 	int16_t flg;
+};
+
+/* A process's SEM_UNDO adjustments for one set (proc->sem_undo). */
+struct sem_undo {
+	struct sem_undo *next;
+	int id;
+	uint32_t nsems;
+	int16_t adj[];
 };
 
 struct ipc_ids ipc_sem_ids;
@@ -84,7 +97,7 @@ static struct semset *set_lookup(int id)
  * wait (*zero: for zero), nothing changed; -ERANGE past SEMVMX.
  */
 static int try_ops(struct semset *s, const struct sembuf *ops, uint32_t n,
-		   bool *zero)
+		   struct sem_undo *un, bool *zero)
 {
 	int32_t vals[SEMOPM];
 	uint32_t i;
@@ -103,11 +116,18 @@ static int try_ops(struct semset *s, const struct sembuf *ops, uint32_t n,
 			return *zero = false, 1;
 		if (v + ops[i].op > SEMVMX)
 			return -ERANGE;
+		if ((ops[i].flg & SEM_UNDO) &&
+		    (un->adj[ops[i].num] - ops[i].op < -SEMVMX - 1 ||
+		     un->adj[ops[i].num] - ops[i].op > SEMVMX))
+			return -ERANGE; /* the adjustment would overflow */
 		vals[i] = v + ops[i].op;
 	}
 	for (i = 0; i < n; i++) {
 		s->sems[ops[i].num].val = (uint16_t)vals[i];
 		s->sems[ops[i].num].pid = proc_current()->pid;
+		if (ops[i].flg & SEM_UNDO)
+			un->adj[ops[i].num] =
+			    (int16_t)(un->adj[ops[i].num] - ops[i].op);
 	}
 	return 0;
 }
@@ -128,10 +148,35 @@ static int read_ops(int id, uint32_t sops, uint32_t n, struct sembuf *ops)
 	for (uint32_t i = 0; i < n; i++) {
 		if (ops[i].num >= s->nsems)
 			return -EFBIG;
-		if (ops[i].flg & SEM_UNDO)
-			return -EINVAL; /* not kept: see the top */
 	}
 	return 0;
+}
+
+/* The calling process's adjustments for set id (nsems semaphores), made
+ * if it has none: NULL without memory.  Interrupts are off. */
+static struct sem_undo *undo_for(int id, uint32_t nsems)
+{
+	struct proc *p = proc_current();
+	struct sem_undo *un;
+	for (un = p->sem_undo; un; un = un->next)
+		if (un->id == id)
+			return un;
+	un = kcalloc(1, sizeof(*un) + nsems * sizeof(un->adj[0]));
+	if (!un)
+		return NULL;
+	un->id = id;
+	un->nsems = nsems;
+	un->next = p->sem_undo;
+	p->sem_undo = un;
+	return un;
+}
+
+static bool wants_undo(const struct sembuf *ops, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (ops[i].flg & SEM_UNDO)
+			return true;
+	return false;
 }
 
 static int semop_loop(int id, const struct sembuf *ops, uint32_t n)
@@ -142,9 +187,12 @@ static int semop_loop(int id, const struct sembuf *ops, uint32_t n)
 		nowait |= (ops[i].flg & IPC_NOWAIT) != 0;
 	for (;;) {
 		struct semset *s = set_lookup(id);
+		struct sem_undo *un = NULL;
 		if (!s)
 			return -EIDRM; /* removed while we waited */
-		rc = try_ops(s, ops, n, &zero);
+		if (wants_undo(ops, n) && !(un = undo_for(id, s->nsems)))
+			return -ENOMEM;
+		rc = try_ops(s, ops, n, un, &zero);
 		if (rc == 0) {
 			s->otime = s->o.ctime;
 			wq_wake_all(&s->waiters);
@@ -187,6 +235,54 @@ int ipc_semop(int id, uint32_t sops, uint32_t nsops)
 	return rc;
 }
 
+struct clear_ctx {
+	int id, num; /* num -1: all */
+};
+
+static void clear_one(struct proc *p, void *ctx)
+{
+	const struct clear_ctx *c = ctx;
+	for (struct sem_undo *un = p->sem_undo; un; un = un->next) {
+		if (un->id != c->id)
+			continue;
+		if (c->num < 0)
+			memset(un->adj, 0, un->nsems * sizeof(un->adj[0]));
+		else
+			un->adj[c->num] = 0;
+	}
+}
+
+/* SETVAL and SETALL: the values set are the new truth; no process's
+ * exit may move them back (Linux resets the adjustments likewise). */
+static void clear_adjustments(int id, int num)
+{
+	struct clear_ctx c = {id, num};
+	proc_for_each(clear_one, &c);
+}
+
+void ipc_sem_exit(struct proc *p)
+{
+	bool on = irq_save();
+	struct sem_undo *un;
+	while ((un = p->sem_undo) != NULL) {
+		struct semset *s = set_lookup(un->id);
+		p->sem_undo = un->next;
+		for (uint32_t i = 0; s && i < un->nsems; i++) {
+			int32_t v = s->sems[i].val + un->adj[i];
+			if (un->adj[i] == 0)
+				continue;
+			s->sems[i].val = (uint16_t)(v < 0	 ? 0
+						    : v > SEMVMX ? SEMVMX
+								 : v);
+			s->sems[i].pid = p->pid;
+		}
+		if (s)
+			wq_wake_all(&s->waiters);
+		kfree(un);
+	}
+	irq_restore(on);
+}
+
 /* struct semid64_ds, Linux's i386 layout (64 bytes), built into ds. */
 static void set_stat(const struct semset *s, uint8_t *ds)
 {
@@ -219,6 +315,8 @@ static int set_all(int id, uint32_t nsems, uint32_t arg, bool on)
 		s->sems[i].val = v[i];
 		s->sems[i].pid = proc_current()->pid;
 	}
+	if (rc == 0)
+		clear_adjustments(id, -1);
 	if (rc == 0)
 		wq_wake_all(&s->waiters);
 	irq_restore(on);
@@ -264,6 +362,7 @@ static int one_sem(struct semset *s, int num, int cmd, uint32_t arg)
 			return -ERANGE;
 		s->sems[num].val = (uint16_t)arg;
 		s->sems[num].pid = proc_current()->pid;
+		clear_adjustments(s->o.id, num);
 		wq_wake_all(&s->waiters);
 		return 0;
 	default:

@@ -266,6 +266,7 @@ void proc_exit(int wstatus)
 	struct task *t = task_current();
 	cli();
 	close_all(p);
+	ipc_sem_exit(p); /* SEM_UNDO's adjustments */
 	fpu_proc_gone(p);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();

@@ -55,6 +55,7 @@ enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK, VMA_SHM };
 #define VMA_SHARED 0x01 /* struct vma's flags: MAP_SHARED (or shmat) */
 
 struct shmem;
+struct sem_undo;
 
 /*
  * One area.  A file-backed area (program text and data, loaded on first
@@ -111,6 +112,7 @@ struct proc {
 	uint64_t syscalls; /* system calls made */
 	uint64_t cow_faults, lazy_faults;
 	uint64_t file_faults; /* pages loaded from the program file */
+	struct sem_undo *sem_undo; /* System V semaphores' SEM_UNDO (ipc.h) */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
@@ -206,6 +208,9 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end);
 int vma_protect(struct proc *p, uint32_t start, uint32_t end, uint8_t prot);
 /* A free gap of len bytes for mmap, top-down below USER_MMAP_TOP; 0. */
 uint32_t vma_gap(struct proc *p, uint32_t len);
+/* A process ends: apply and drop its System V semaphores' SEM_UNDO
+ * adjustments (proc/ipc_sem.c). */
+void ipc_sem_exit(struct proc *p);
 /* After copying a parent's areas into a child (fork): each shared
  * object gains the child's references. */
 void vma_dup_all(struct proc *p);

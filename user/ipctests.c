@@ -2,8 +2,8 @@
  * ipctests: System V IPC (issue 12 item 6) from a program's side, in KTAP.
  *
  * Message queues with typed messages (001_*: message passing), shared
- * memory between forked processes, semaphore sets (OSTEP ch. 31), and the
- * errors Linux gives for bad ids, sizes and pointers.  Every case removes
+ * memory between forked processes, semaphore sets (OSTEP ch. 31) with
+ * SEM_UNDO, and the errors Linux gives for bad ids, sizes and pointers.  Every case removes
  * what it creates; libkeel's runner checks that free frames are back at
  * their baseline after each case, and the last case that no IPC object
  * is left (keel's call 1010; on Linux that check is skipped).
@@ -617,6 +617,62 @@ static int case_sem_rmid_and_kill(void)
 	return 0;
 }
 
+static int undo_then_exit(int id)
+{
+	struct sembuf up = {0, 3, SEM_UNDO}, down = {1, -1, SEM_UNDO};
+
+	if (semop(id, &up, 1) != 0 || semop(id, &down, 1) != 0)
+		return 1;
+	up.sem_op = 1;
+	up.sem_flg = 0; /* not undone */
+	return semop(id, &up, 1) == 0 ? 0 : 2;
+}
+
+static int undo_then_wait(int id)
+{
+	struct sembuf take = {1, -1, SEM_UNDO}, wait_zero = {2, 0, 0};
+
+	close(2);
+	if (semop(id, &take, 1) != 0)
+		return 1;
+	semop(id, &wait_zero, 1); /* killed here */
+	return 2;
+}
+
+/* SEM_UNDO: what a process changed so is changed back when it ends, by
+ * exit or by a kill while it waits; changes without it stay. */
+static int case_sem_undo(void)
+{
+	int id = semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
+
+	CHECK(id >= 0, "semget: %s", strerror(errno));
+	CHECK(semctl(id, 1, SETVAL, 2) == 0 && semctl(id, 2, SETVAL, 1) == 0,
+	      "SETVAL: %s", strerror(errno));
+	fflush(stdout);
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(undo_then_exit(id));
+	CHECK(exited_zero(wait_status(pid)), "the first child failed");
+	CHECK(semctl(id, 0, GETVAL) == 1 && semctl(id, 1, GETVAL) == 2,
+	      "after exit: %d %d, expected 1 2", semctl(id, 0, GETVAL),
+	      semctl(id, 1, GETVAL));
+	pid = fork();
+	if (pid == 0)
+		_exit(undo_then_wait(id));
+	CHECK(wait_count(id, 2, GETZCNT, 1), "the second child does not wait");
+	CHECK(semctl(id, 1, GETVAL) == 1, "the child's -1 is not there");
+	CHECK(kill(pid, SIGKILL) == 0, "kill: %s", strerror(errno));
+	int ws = wait_status(pid);
+
+	CHECK(ws >= 0 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+	      "the waiter: status %#x", ws);
+	CHECK(semctl(id, 1, GETVAL) == 2, "after the kill: %d, expected 2",
+	      semctl(id, 1, GETVAL));
+	CHECK(semctl(id, 0, IPC_RMID) == 0, "IPC_RMID: %s", strerror(errno));
+	return 0;
+}
+
 /* ----------------------------------------------------------- the end -- */
 
 /* Every case removed what it made (keel only: Linux has no such count,
@@ -644,6 +700,7 @@ static const struct ktap_case cases[] = {
     {"sem_errors", case_sem_errors},
     {"sem_blocking", case_sem_blocking},
     {"sem_rmid_and_kill", case_sem_rmid_and_kill},
+    {"sem_undo", case_sem_undo},
     {"no_objects_left", case_no_objects_left},
 };
 
