@@ -154,6 +154,24 @@ static inline void invlpg(uintptr_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/* Zero n 32-bit words at p with one string instruction (rep stosl). */
+static inline void stosl_zero(void *p, uint32_t words)
+{
+	__asm__ volatile("cld; rep stosl"
+			 : "+D"(p), "+c"(words)
+			 : "a"(0)
+			 : "memory", "cc");
+}
+
+/* Copy n 32-bit words from src to dst (not overlapping): rep movsl. */
+static inline void movsl_copy(void *dst, const void *src, uint32_t words)
+{
+	__asm__ volatile("cld; rep movsl"
+			 : "+D"(dst), "+S"(src), "+c"(words)
+			 :
+			 : "memory", "cc");
+}
+
 static inline uint32_t read_ebp(void)
 {
 	uint32_t v;

@@ -22,6 +22,8 @@ static const char *const names[] = {
     [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
     [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY",
     [ELOOP] = "ELOOP",	 [EOVERFLOW] = "EOVERFLOW",
+    [EFBIG] = "EFBIG",	 [ENOSPC] = "ENOSPC",
+    [ENOMSG] = "ENOMSG", [EIDRM] = "EIDRM",
 };
 
 const char *errno_name(int e)

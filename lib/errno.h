@@ -29,6 +29,8 @@
 #define ENFILE	     23
 #define EMFILE	     24
 #define ENOTTY	     25
+#define EFBIG	     27
+#define ENOSPC	     28
 #define ESPIPE	     29
 #define EROFS	     30
 #define EPIPE	     32
@@ -37,6 +39,8 @@
 #define ENOSYS	     38
 #define ENOTEMPTY    39
 #define ELOOP	     40
+#define ENOMSG	     42
+#define EIDRM	     43
 #define EOVERFLOW    75
 #define ETIMEDOUT    110
 /*

@@ -13,6 +13,7 @@ HOST_SUITE_mm := lib/bitmap.c lib/fmt.c mm/memmap.c mm/frame_pool.c \
                  $(HEAP_SRCS) \
                  tests/pure/test_bitmap.c tests/pure/test_memmap.c \
                  tests/pure/test_frame_pool.c tests/pure/test_heap.c \
+                 tests/pure/test_heap_release.c \
                  tests/host/test_frame_pool_host.c \
                  tests/host/test_heap_host.c
 

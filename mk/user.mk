@@ -56,7 +56,7 @@ $(BUILD)/tools/initrd-check: $(INITRD_CHECK_SRCS) lib/cpio.h lib/elf.h \
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -I. -DKEEL_HOST $(WARN) -o $@ \
 	    $(INITRD_CHECK_SRCS)
 
-.PHONY: user initrd oracle test-threads
+.PHONY: user initrd oracle test-threads test-vm test-ipc
 user: $(UPROGS)
 initrd: $(INITRD)
 
@@ -70,6 +70,14 @@ oracle: $(INITRD) $(BUILD)/keel.elf
 test-threads: $(INITRD) $(BUILD)/keel.elf
 	$(PYTHON) tools/harness threads --build $(BUILD) --qemu $(QEMU)
 
+# One suite each: demand paging and shared mappings (user/vmtests), System V
+# IPC (user/ipctests), booted as init (tools/harness vm, ipc).
+test-vm: $(INITRD) $(BUILD)/keel.elf
+	$(PYTHON) tools/harness vm --build $(BUILD) --qemu $(QEMU)
+
+test-ipc: $(INITRD) $(BUILD)/keel.elf
+	$(PYTHON) tools/harness ipc --build $(BUILD) --qemu $(QEMU)
+
 TEST_DEPS += $(INITRD)
 
 help-extra::
@@ -77,5 +85,7 @@ help-extra::
 	@echo "  make initrd     $(INITRD): /bin/*, /etc/motd and the bad-ELF /tests/*"
 	@echo "  make test-threads  user/threadtests (pthreads on clone and futex) and the"
 	@echo "                  thread checks of strace and Ctrl-T, on keel"
+	@echo "  make test-vm    user/vmtests on keel: demand paging, MAP_SHARED, the stack"
+	@echo "  make test-ipc   user/ipctests on keel: System V queues, shared memory, semaphores"
 	@echo "  make oracle     each program under qemu-i386 and on keel, outputs compared"
 	@echo "                  (tools/oracle --host-only: the qemu-i386 side alone)"

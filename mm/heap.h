@@ -348,6 +348,11 @@ void *heap_realloc(struct heap *h, void *p, size_t size, uintptr_t caller);
  * block dump, a test that ends with an empty heap.
  */
 void heap_flush(struct heap *h);
+/* heap_flush, then give back every whole free page at the end of the heap
+ * now, whatever the trim threshold (whose hysteresis keeps up to
+ * trim_pages - 1 of them): a count of free frames then does not depend on
+ * where the heap's end happened to stop. */
+void heap_release(struct heap *h);
 
 /* The bytes usable at p (>= what was asked).  Checks p like heap_free. */
 size_t heap_usable_size(const struct heap *h, const void *p, uintptr_t caller);

@@ -122,6 +122,20 @@ static void trim(struct heap *h, struct heap_block *b)
 	write_epilogue(h, pa);
 }
 
+void heap_release(struct heap *h)
+{
+	struct heap_block *w;
+	uint32_t keep = h->trim_pages;
+
+	heap_flush(h);
+	w = heap_wilderness(h);
+	if (!w)
+		return;
+	h->trim_pages = 1;
+	trim(h, w);
+	h->trim_pages = keep;
+}
+
 /* ------------------------------------------------ freeing, coalescing --- */
 
 /* Puts a free, coalesced block on its list, or leaves it as the wilderness

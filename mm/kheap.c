@@ -149,3 +149,10 @@ const struct heap *kheap_get(void)
 {
 	return &kheap;
 }
+
+void kheap_release(void)
+{
+	bool on = irq_save();
+	heap_release(&kheap);
+	irq_restore(on);
+}

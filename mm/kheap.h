@@ -47,6 +47,8 @@ void kheap_stats(struct heap_stats *s);
 /* Walk every block and list; false with a description of the first
  * broken invariant. */
 bool kheap_check(char *err, size_t len);
+/* heap_release on the kernel heap (the leak checks' free-frame count). */
+void kheap_release(void);
 /* Bytes in allocated blocks (the self-tests' leak probe). */
 uint32_t kheap_bytes_in_use(void);
 /* Pages the heap holds mapped right now. */

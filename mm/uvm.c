@@ -12,7 +12,42 @@
 
 #define USER_PDES VM_KERNEL_PDI
 
+/*
+ * The demand-zero fault's path (fault_zero_page in `make bench`): in the
+ * current space the fresh frame is zeroed through its own new user
+ * address, mapped writable for the kernel a moment with interrupts off (no
+ * other thread can run and see it unzeroed), which saves the temporary
+ * mapping's map, unmap and two invlpg.  Another space goes through
+ * vm_kmap.
+ */
 int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
+{
+	uint32_t pa;
+	int rc;
+	if (s != vm_current_space)
+		return uvm_alloc_page_fill(s, va, flags, NULL, NULL);
+	bool on = irq_save();
+	pa = frame_alloc();
+	if (pa == 0) {
+		irq_restore(on);
+		return VM_ENOMEM;
+	}
+	rc = vm_map(s, va, pa, VM_USER | VM_WRITE | flags);
+	if (rc != VM_OK) {
+		frame_free(pa);
+		irq_restore(on);
+		return rc;
+	}
+	stosl_zero((void *)va, PAGE_SIZE / 4);
+	if (!(flags & VM_WRITE))
+		uvm_protect_range(s, va, va + PAGE_SIZE, PTE_WRITABLE, 0);
+	pageref_first(pa);
+	irq_restore(on);
+	return VM_OK;
+}
+
+int uvm_alloc_page_fill(struct vm_space *s, uint32_t va, uint32_t flags,
+			uvm_fill_fn fill, const void *ctx)
 {
 	uint32_t pa = frame_alloc();
 	void *p;
@@ -20,7 +55,10 @@ int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
 	if (pa == 0)
 		return VM_ENOMEM;
 	p = vm_kmap(pa);
-	memset(p, 0, PAGE_SIZE);
+	if (fill)
+		fill(p, ctx);
+	else
+		stosl_zero(p, PAGE_SIZE / 4);
 	vm_kunmap(p);
 	rc = vm_map(s, va, pa, VM_USER | flags);
 	if (rc != VM_OK) {
@@ -28,6 +66,26 @@ int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags)
 		return rc;
 	}
 	pageref_first(pa);
+	return VM_OK;
+}
+
+int uvm_map_shared(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
+{
+	int rc;
+	if (!pageref_get_ref(pa))
+		return VM_ENOMEM;
+	rc = vm_map(s, va, pa, VM_USER | flags);
+	if (rc != VM_OK) {
+		pageref_put(pa);
+		return rc;
+	}
+	/* vm_map takes only VM_FLAGS_MASK: mark the entry afterwards. */
+	bool on = irq_save();
+	uint32_t *pd = vm_pd(s), *pt = vm_pt(s, VM_PDI(va), pd[VM_PDI(va)]);
+	vm_release(pd);
+	pt[VM_PTI(va)] |= UVM_PTE_SHARED;
+	vm_release(pt);
+	irq_restore(on);
 	return VM_OK;
 }
 
@@ -55,7 +113,13 @@ static int fork_table(uint32_t *dpt, uint32_t *spt, bool eager, uint16_t *used)
 		uint32_t pte = spt[i], pa = pte & PTE_FRAME_MASK;
 		if (!(pte & PTE_PRESENT))
 			continue;
-		if (eager) {
+		if (pte & UVM_PTE_SHARED) {
+			/* A shared mapping stays shared: same frame, same
+			 * bits, in both spaces. */
+			if (!pageref_get_ref(pa))
+				return -1;
+			dpt[i] = pte;
+		} else if (eager) {
 			uint32_t npa = frame_alloc();
 			if (npa == 0)
 				return -1;
@@ -121,8 +185,10 @@ int uvm_make_writable(struct vm_space *s, uint32_t va)
 		return VM_ENOENT;
 	}
 	pa = pte & PTE_FRAME_MASK;
-	if (pageref_count(pa) == 1) {
-		npa = pa; /* the last sharer takes the frame over */
+	/* A shared mapping's frame is every sharer's to write; a
+	 * copy-on-write frame with one mapping left is taken over. */
+	if ((pte & UVM_PTE_SHARED) || pageref_count(pa) == 1) {
+		npa = pa;
 	} else {
 		npa = frame_alloc();
 		if (npa == 0) {

@@ -26,17 +26,31 @@
 #include "mm/vm.h"
 
 #define UVM_PTE_COW (1u << 9) /* available bit: shared copy-on-write */
+/* available bit: a page of a shared mapping (mm/shmem.h): fork shares it
+ * as it is (never copy-on-write), and a write never copies it. */
+#define UVM_PTE_SHARED (1u << 10)
 
 /* A zeroed frame at va (page-aligned, user half) with VM_USER | flags. */
 int uvm_alloc_page(struct vm_space *s, uint32_t va, uint32_t flags);
+/* The same, the frame's content written by fill(dst, ctx) (4 KiB, through
+ * a temporary kernel mapping) instead of zeroed: demand paging's fill. */
+typedef void (*uvm_fill_fn)(void *dst, const void *ctx);
+int uvm_alloc_page_fill(struct vm_space *s, uint32_t va, uint32_t flags,
+			uvm_fill_fn fill, const void *ctx);
+/* Map frame pa (a shared object's) at va with VM_USER | flags, marked
+ * UVM_PTE_SHARED; the frame's count goes up by one. */
+int uvm_map_shared(struct vm_space *s, uint32_t va, uint32_t pa,
+		   uint32_t flags);
 /* The frame mapped at va, mapped for the kernel (vm_kmap); NULL if none.
  * vm_kunmap it. */
 void *uvm_kmap_page(struct vm_space *s, uint32_t va);
 /* Every user page of src into dst (empty): shared copy-on-write, or with
- * eager true, copied into fresh frames. */
+ * eager true, copied into fresh frames; UVM_PTE_SHARED pages are mapped
+ * to the same frame either way. */
 int uvm_fork(struct vm_space *dst, struct vm_space *src, bool eager);
-/* A write to va may go ahead: take the frame over or copy it; set the
- * writable bit.  VM_ENOENT if nothing is mapped there. */
+/* A write to va may go ahead: take the frame over or copy it (a shared
+ * page is neither: it only gains the bit); set the writable bit.
+ * VM_ENOENT if nothing is mapped there. */
 int uvm_make_writable(struct vm_space *s, uint32_t va);
 /* Unmap [start, end) (page-aligned), dropping each frame's count. */
 void uvm_unmap_range(struct vm_space *s, uint32_t start, uint32_t end);

@@ -15,6 +15,7 @@
 #include "mm/uvm.h"
 #include "proc/signal.h"
 #include "proc/uaccess.h"
+#include "proc/vma.h"
 
 /* Auxiliary vector types (Linux's include/uapi/linux/auxvec.h). */
 #define AT_NULL	   0
@@ -131,48 +132,91 @@ static void copy_into(struct vm_space *vm, uint32_t va, const uint8_t *src,
 	}
 }
 
-/* Map the pages of [lo, hi) (fresh, zeroed) with flags; the pages already
- * there (shared with the previous segment) only gain flags. */
+/* Map the pages of [lo, hi) (fresh, zeroed) with flags. */
 static int map_pages(struct vm_space *vm, uint32_t lo, uint32_t hi,
 		     uint32_t flags)
 {
-	for (uint32_t va = lo; va < hi; va += PAGE_SIZE) {
-		if (vm_translate(vm, va, NULL, NULL)) {
-			uvm_protect_range(vm, va, va + PAGE_SIZE, 0, flags);
-			continue;
-		}
+	for (uint32_t va = lo; va < hi; va += PAGE_SIZE)
 		if (uvm_alloc_page(vm, va, flags) != VM_OK)
 			return -ENOMEM;
-	}
 	return 0;
 }
 
+static int add_vma(struct exec_image *img, const struct vma *v)
+{
+	/* Two slots stay free: the stack's, and one spare. */
+	if (img->nvma >= (int)(sizeof(img->vma) / sizeof(img->vma[0])) - 2)
+		return -ENOEXEC;
+	img->vma[img->nvma++] = *v;
+	return 0;
+}
+
+/*
+ * A page two segments share (the end of one, the start of the next, as a
+ * linker may lay them out): it belongs to neither's file range alone, so
+ * it is loaded now, both segments' bytes in it, as a one-page anonymous
+ * area with the union of their permissions.  The previous area gives the
+ * page up.
+ */
+static int load_shared_page(struct exec_image *img, uint32_t page,
+			    const struct vma *next)
+{
+	struct vma *prev = &img->vma[img->nvma - 1];
+	struct vma v = {.start = page,
+			.end = page + PAGE_SIZE,
+			.prot = (uint8_t)(prev->prot | next->prot),
+			.kind = VMA_IMAGE};
+	uint32_t flags = (v.prot & PROT_WRITE) ? VM_WRITE : 0;
+	const struct vma src = *prev;
+	uint8_t *dst, *tmp;
+	if (uvm_alloc_page(img->vm, page, flags) != VM_OK)
+		return -ENOMEM;
+	tmp = kmalloc(PAGE_SIZE);
+	if (!tmp)
+		return -ENOMEM;
+	dst = uvm_kmap_page(img->vm, page);
+	vma_fill_page(&src, page, dst);
+	vma_fill_page(next, page, tmp);
+	for (uint32_t i = 0; i < PAGE_SIZE; i++)
+		dst[i] |= tmp[i]; /* the ranges are disjoint, zero elsewhere */
+	vm_kunmap(dst);
+	kfree(tmp);
+	if (prev->start + PAGE_SIZE == prev->end)
+		img->nvma--; /* prev was that page only */
+	else
+		prev->end = page;
+	return add_vma(img, &v);
+}
+
+/*
+ * Demand paging of the program (004_*: pages are loaded when first
+ * touched): each PT_LOAD becomes a file-backed area, and nothing is
+ * copied here; the first touch of a page copies its bytes from the initrd
+ * (proc/vma.h).  elf_check has already ordered and checked the segments.
+ */
 static int load_segments(struct exec_image *img, const struct elf_image *e,
 			 const uint8_t *file)
 {
 	for (uint32_t i = 0; i < e->nsegs; i++) {
 		const struct elf_segment *s = &e->seg[i];
-		uint32_t lo = PAGE_ALIGN_DOWN(s->vaddr);
-		uint32_t hi = PAGE_ALIGN_UP(s->vaddr + s->memsz);
-		uint8_t prot = prot_of(s->flags);
-		struct vma *prev = img->nvma ? &img->vma[img->nvma - 1] : NULL;
-		if (map_pages(img->vm, lo, hi,
-			      (s->flags & ELF_PF_W) ? VM_WRITE : 0) < 0)
-			return -ENOMEM;
-		copy_into(img->vm, s->vaddr, file + s->offset, s->filesz);
-		/* A page shared with the previous segment belongs to it,
-		 * with both segments' permissions. */
-		if (prev && lo < prev->end) {
-			prev->prot |= prot;
-			lo = prev->end;
+		struct vma v = {.start = PAGE_ALIGN_DOWN(s->vaddr),
+				.end = PAGE_ALIGN_UP(s->vaddr + s->memsz),
+				.prot = prot_of(s->flags),
+				.kind = VMA_IMAGE,
+				.file = file + s->offset,
+				.file_va = s->vaddr,
+				.file_len = s->filesz};
+		const struct vma *prev =
+		    img->nvma ? &img->vma[img->nvma - 1] : NULL;
+		int rc;
+		if (prev && v.start < prev->end) {
+			rc = load_shared_page(img, v.start, &v);
+			if (rc < 0)
+				return rc;
+			v.start += PAGE_SIZE;
 		}
-		if (lo < hi) {
-			if (img->nvma ==
-			    (int)(sizeof(img->vma) / sizeof(img->vma[0])) - 2)
-				return -ENOEXEC;
-			img->vma[img->nvma++] =
-			    (struct vma){lo, hi, prot, VMA_IMAGE};
-		}
+		if (v.start < v.end && (rc = add_vma(img, &v)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -252,8 +296,10 @@ static int build_stack(struct exec_image *img, const struct elf_image *e,
 	kfree(buf);
 	img->sp = sp;
 	img->vma[img->nvma++] =
-	    (struct vma){top - USER_STACK_SIZE, top,
-			 PROT_READ | PROT_WRITE | PROT_EXEC, VMA_STACK};
+	    (struct vma){.start = top - USER_STACK_SIZE,
+			 .end = top,
+			 .prot = PROT_READ | PROT_WRITE | PROT_EXEC,
+			 .kind = VMA_STACK};
 	return 0;
 }
 
@@ -301,6 +347,10 @@ void exec_commit(struct proc *p, struct exec_image *img)
 {
 	struct vm_space *old = p->vm;
 	bool current = p->task && p->task == task_current();
+	/* The table holds at least PROC_VMAS_MIN areas: room for the image's. */
+	_Static_assert(sizeof(img->vma) / sizeof(img->vma[0]) <= PROC_VMAS_MIN,
+		       "an exec image's areas fit the smallest area table");
+	vma_drop_all(p);
 	p->vm = img->vm;
 	memcpy(p->vma, img->vma, sizeof(img->vma[0]) * (size_t)img->nvma);
 	p->nvma = img->nvma;

@@ -3,9 +3,10 @@
  *
  * "Validate everything, then change state" (001_*: exec never returns on
  * success, and on failure the caller must be exactly as it was): exec_load
- * reads the whole ELF file (lib/elf.c checks every header first), builds a
- * complete *new* address space with the segments and the initial stack,
- * and only exec_commit, which cannot fail, throws the old one away.
+ * checks the whole ELF file (lib/elf.c checks every header first), builds a
+ * complete *new* address space — the segments as file-backed areas whose
+ * pages are loaded at their first touch (demand paging), and the initial
+ * stack — and only exec_commit, which cannot fail, throws the old one away.
  *
  * The initial stack is the System V i386 ABI's (and Linux's): at the
  * stack pointer argc, then argv[] and a NULL, envp[] and a NULL, then the
@@ -17,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "lib/elf.h"
 #include "proc/proc.h"
 
 #define EXEC_ARGS_MAX (32u * 1024u) /* bytes of argument and env strings */
@@ -36,7 +38,7 @@ void exec_args_free(struct exec_args *a);
 
 struct exec_image {
 	struct vm_space *vm;
-	struct vma vma[8];
+	struct vma vma[ELF_MAX_LOADS * 2 + 2];
 	int nvma;
 	uint32_t entry, sp, brk;
 	char name[PROC_NAME_MAX];

@@ -155,6 +155,7 @@ static void close_all(struct proc *p)
 void proc_discard(struct proc *p)
 {
 	close_all(p);
+	vma_drop_all(p);
 	if (p->vm) {
 		uvm_destroy(p->vm);
 		kfree(p->vm);
@@ -211,6 +212,7 @@ int proc_fork(struct trap_frame *tf)
 	}
 	memcpy(c->vma, parent->vma, (size_t)parent->nvma * sizeof(*c->vma));
 	c->nvma = parent->nvma;
+	vma_dup_all(c);
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	for (int i = 0; i < PROC_FDS; i++)
@@ -277,6 +279,7 @@ void proc_exit(int wstatus)
 	p->threads = NULL;
 	p->nthreads = 0;
 	close_all(p);
+	ipc_sem_exit(p); /* SEM_UNDO's adjustments */
 	fpu_task_gone(t);
 	signal_proc_gone(p);
 	/* Leave the address space before it is freed. */
@@ -286,9 +289,10 @@ void proc_exit(int wstatus)
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
+	vma_drop_all(p);
 	kfree(p->vma);
 	p->vma = NULL;
-	p->nvma = p->vma_cap = 0;
+	p->vma_cap = 0;
 	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;

@@ -46,7 +46,7 @@
 #define PROC_FDS      32
 /* Areas: the table starts at PROC_VMAS_MIN and doubles up to PROC_VMAS
  * (each thread's stack and its guard page take two). */
-#define PROC_VMAS_MIN 16
+#define PROC_VMAS_MIN 64 /* >= an exec image's areas (exec.c) */
 #define PROC_VMAS     512
 
 /* Memory protections (mmap's PROT_*). */
@@ -55,12 +55,36 @@
 #define PROT_WRITE 2
 #define PROT_EXEC  4
 
-enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK };
+/* VMA_SHM: a System V segment attached by shmat (proc/ipc.h). */
+enum vma_kind { VMA_IMAGE, VMA_HEAP, VMA_MMAP, VMA_STACK, VMA_SHM };
 
+#define VMA_SHARED 0x01 /* struct vma's flags: MAP_SHARED (or shmat) */
+
+struct shmem;
+struct sem_undo;
+
+/*
+ * One area.  A file-backed area (program text and data, loaded on first
+ * touch) says where its bytes come from: [file_va, file_va + file_len)
+ * holds file[0 .. file_len), every other byte of the area reads as zero
+ * (bss).  A shared area's pages are the frames of a shared memory object
+ * (mm/shmem.h), page (va - start) / PAGE_SIZE + shm_pgoff of it.
+ */
 struct vma {
 	uint32_t start, end; /* page-aligned, [start, end) */
 	uint8_t prot;	     /* PROT_* */
 	uint8_t kind;	     /* enum vma_kind */
+	uint8_t flags;	     /* VMA_SHARED */
+	union {
+		struct {		     /* file-backed (private) */
+			const uint8_t *file; /* the initrd's bytes, or NULL */
+			uint32_t file_va, file_len;
+		};
+		struct {		   /* VMA_SHARED */
+			struct shmem *shm; /* holds one reference */
+			uint32_t shm_pgoff;
+		};
+	};
 };
 
 enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
@@ -104,6 +128,8 @@ struct proc {
 	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint64_t syscalls;     /* system calls made */
 	uint64_t cow_faults, lazy_faults;
+	uint64_t file_faults; /* pages loaded from the program file */
+	struct sem_undo *sem_undo; /* System V semaphores' SEM_UNDO (ipc.h) */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
@@ -200,8 +226,18 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end);
 int vma_protect(struct proc *p, uint32_t start, uint32_t end, uint8_t prot);
 /* A free gap of len bytes for mmap, top-down below USER_MMAP_TOP; 0. */
 uint32_t vma_gap(struct proc *p, uint32_t len);
-/* Make va present (and writable if write): a lazy zero page or a
- * copy-on-write copy.  0, -EFAULT (no area, no permission), -ENOMEM. */
+/* A process ends: apply and drop its System V semaphores' SEM_UNDO
+ * adjustments (proc/ipc_sem.c). */
+void ipc_sem_exit(struct proc *p);
+/* After copying a parent's areas into a child (fork): each shared
+ * object gains the child's references. */
+void vma_dup_all(struct proc *p);
+/* Drop every area (exit, exec's old program): shared objects lose their
+ * references.  The pages themselves go with the address space. */
+void vma_drop_all(struct proc *p);
+/* Make va present (and writable if write): a lazy zero page, a page of
+ * the program file, a shared object's page or a copy-on-write copy
+ * (proc/vma.h).  0, -EFAULT (no area, no permission), -ENOMEM. */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
 
 /* The signal code's part in a process's life (proc/signal.c; the rest

@@ -4,12 +4,15 @@
  * None of these allocates a page: they change the areas (proc/vma.c), and
  * the pages come at the first touch (demand-zero, 004_*: "demand paging"
  * without a disk yet) — which is why a program may ask for far more heap
- * than it uses.  Shrinking frees the pages at once.
+ * than it uses.  Shrinking frees the pages at once.  A MAP_SHARED anonymous
+ * mapping is backed by a shared memory object (mm/shmem.h): after a fork,
+ * parent and child write the same frames.
  */
 #include "arch/layout.h"
 #include "lib/errno.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "proc/vma.h"
 
 #define MAP_SHARED    0x01
 #define MAP_PRIVATE   0x02
@@ -79,8 +82,10 @@ static int32_t sys_mmap2(struct trap_frame *tf)
 	if (len == 0 || len > USER_HI)
 		return -EINVAL;
 	len = PAGE_ALIGN_UP(len);
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
-		return -EINVAL; /* shared mappings: not yet */
+	/* Exactly one of private and shared (Linux: EINVAL otherwise). */
+	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE &&
+	    (flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_SHARED)
+		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return -ENODEV; /* file mappings: not yet */
 	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
@@ -94,6 +99,11 @@ static int32_t sys_mmap2(struct trap_frame *tf)
 		addr = vma_gap(p, len);
 		if (addr == 0)
 			return -ENOMEM;
+	}
+	if (flags & MAP_SHARED) {
+		int rc = vma_add_shared(p, addr, addr + len, (uint8_t)prot,
+					VMA_MMAP, NULL, 0);
+		return rc < 0 ? rc : (int32_t)addr;
 	}
 	if (!vma_add(p, addr, addr + len, (uint8_t)prot, VMA_MMAP))
 		return -ENOMEM;

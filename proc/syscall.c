@@ -6,10 +6,11 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "lib/errno.h"
+#include "proc/ipc.h"
 #include "proc/proc.h"
 #include "proc/uaccess.h"
 
-#define NSYSCALLS 1011 /* numbers 0 .. 1010 */
+#define NSYSCALLS 1012 /* numbers 0 .. 1011 */
 
 struct syscall_entry {
 	syscall_fn_t fn;
@@ -135,6 +136,12 @@ static void trace_arg(char kind, uint32_t v)
 		else
 			kprintf("0x%08x", v);
 		break;
+	case 'I': /* ipc(2)'s operation */
+		if (ipc_call_name(v))
+			kprintf("%s", ipc_call_name(v));
+		else
+			kprintf("%u", v);
+		break;
 	default:
 		kprintf(v ? "0x%08x" : "NULL", v);
 	}
@@ -182,6 +189,7 @@ static bool may_interleave(uint32_t nr)
 	case 7:	  /* waitpid */
 	case 11:  /* execve */
 	case 114: /* wait4 */
+	case 117: /* ipc: msgsnd, msgrcv, semop may wait */
 	case 120: /* clone */
 	case 145: /* readv */
 	case 146: /* writev */
@@ -193,6 +201,8 @@ static bool may_interleave(uint32_t nr)
 	case 252: /* exit_group */
 	case 267: /* clock_nanosleep */
 	case 422: /* futex_time64 */
+	case 400: /* msgsnd */
+	case 401: /* msgrcv */
 		return true;
 	default:
 		return false;
@@ -247,6 +257,7 @@ void syscall_init(void)
 	sys_mem_init();
 	sys_misc_init();
 	sys_signal_init();
+	sys_ipc_init();
 	if (cmdline_bool("strace", false))
 		trace_pid = -1;
 	if (cmdline_has("strace.pid"))

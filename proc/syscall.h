@@ -17,6 +17,7 @@
  *                              them (n > 0) and read them (pid 0: self)
  *   1010  keel_kstat(which)    a kernel figure (KSTAT_*): heap bytes in
  *                              use, tasks, futex waiters; -EINVAL else
+ *   1011  keel_ipc_objects()   System V IPC objects alive (proc/ipc.h)
  *
  * Tracing: the boot options `strace=1` (every process) and `strace.pid=N`
  * (pid N only), and the console's `strace` command, print each call with its
@@ -39,6 +40,7 @@
 #define KSTAT_HEAP_BYTES    0 /* kernel heap bytes in use */
 #define KSTAT_TASKS	    1 /* tasks not yet freed */
 #define KSTAT_FUTEX_WAITERS 2 /* threads asleep in futex_wait */
+#define SYS_KEEL_IPC_OBJECTS 1011
 
 void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */
@@ -57,5 +59,6 @@ void sys_file_init(void);
 void sys_mem_init(void);
 void sys_misc_init(void);
 void sys_signal_init(void); /* proc/sys_signal.c */
+void sys_ipc_init(void);
 
 #endif

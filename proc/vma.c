@@ -5,13 +5,17 @@
  * vm_area_struct; OSTEP's segments in 002_*): each says where it is and
  * what may be done there.  The page tables hold only the pages touched so
  * far.  A page fault inside an area with the right permission is the
- * kernel's to resolve (demand-zero, copy-on-write); anywhere else it is the
- * program's error, and it gets SIGSEGV.
+ * kernel's to resolve (demand-zero, a file page loaded on first touch, a
+ * shared object's page, copy-on-write); anywhere else it is the program's
+ * error, and it gets SIGSEGV.
  */
+#include "proc/vma.h"
 #include "arch/layout.h"
+#include "arch/x86.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
+#include "mm/shmem.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
 
@@ -49,17 +53,103 @@ static void vma_insert_at(struct proc *p, int i, const struct vma *v)
 	p->nvma++;
 }
 
-bool vma_add(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
-	     uint8_t kind)
+static bool vma_add_area(struct proc *p, const struct vma *v)
 {
-	struct vma v = {start, end, prot, kind};
 	int i = 0;
 	if (!vma_room(p))
 		return false;
-	while (i < p->nvma && p->vma[i].start < start)
+	while (i < p->nvma && p->vma[i].start < v->start)
 		i++;
-	vma_insert_at(p, i, &v);
+	vma_insert_at(p, i, v);
 	return true;
+}
+
+bool vma_add(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
+	     uint8_t kind)
+{
+	struct vma v = {.start = start, .end = end, .prot = prot, .kind = kind};
+	return vma_add_area(p, &v);
+}
+
+int vma_add_shared(struct proc *p, uint32_t start, uint32_t end, uint8_t prot,
+		   uint8_t kind, struct shmem *m, uint32_t pgoff)
+{
+	struct vma v = {.start = start,
+			.end = end,
+			.prot = prot,
+			.kind = kind,
+			.flags = VMA_SHARED,
+			.shm_pgoff = pgoff};
+	if (p->nvma == PROC_VMAS)
+		return -ENOMEM;
+	if (m) {
+		shmem_get(m);
+	} else if (!(m = shmem_create((end - start) / PAGE_SIZE))) {
+		return -ENOMEM;
+	}
+	v.shm = m;
+	vma_add_area(p, &v);
+	return 0;
+}
+
+void vma_dup_all(struct proc *p)
+{
+	for (int i = 0; i < p->nvma; i++)
+		if (p->vma[i].flags & VMA_SHARED)
+			shmem_get(p->vma[i].shm);
+}
+
+static void vma_drop(struct vma *v)
+{
+	if (v->flags & VMA_SHARED)
+		shmem_put(v->shm);
+	v->flags &= (uint8_t)~VMA_SHARED;
+	v->shm = NULL;
+}
+
+void vma_drop_all(struct proc *p)
+{
+	for (int i = 0; i < p->nvma; i++)
+		vma_drop(&p->vma[i]);
+	p->nvma = 0;
+}
+
+/* memcpy, a word per string-instruction step when both ends allow it (a
+ * page of text is 1,024 of them, not a loop's 4,096-odd instructions). */
+static void copy_bytes(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if ((((uintptr_t)d | (uintptr_t)s) & 3) == 0) {
+		movsl_copy(d, s, n / 4);
+		d += n & ~3u;
+		s += n & ~3u;
+		n &= 3;
+	}
+	memcpy(d, s, n);
+}
+
+void vma_fill_page(const struct vma *v, uint32_t va, void *dst)
+{
+	uint32_t page = PAGE_ALIGN_DOWN(va), lo = page, hi = page + PAGE_SIZE;
+	uint8_t *d = dst;
+	if ((v->flags & VMA_SHARED) || !v->file || v->file_va >= hi ||
+	    v->file_va + v->file_len <= lo) {
+		stosl_zero(d, PAGE_SIZE / 4);
+		return;
+	}
+	/* The file's bytes cover [lo, hi) of the page; zero around them. */
+	if (v->file_va > lo)
+		lo = v->file_va;
+	if (v->file_va + v->file_len < hi)
+		hi = v->file_va + v->file_len;
+	memset(d, 0, lo - page);
+	copy_bytes(d + (lo - page), v->file + (lo - v->file_va), hi - lo);
+	memset(d + (hi - page), 0, page + PAGE_SIZE - hi);
+}
+
+bool vma_page_refillable(const struct vma *v, uint32_t va)
+{
+	return v->file && !(v->flags & VMA_SHARED) && va >= v->start &&
+	       va < v->end;
 }
 
 /* Split the area holding addr so that one starts at addr. */
@@ -73,6 +163,10 @@ static bool split_at(struct proc *p, uint32_t addr)
 			v = &p->vma[i];
 			hi = *v;
 			hi.start = addr;
+			if (hi.flags & VMA_SHARED) {
+				hi.shm_pgoff += (addr - v->start) / PAGE_SIZE;
+				shmem_get(hi.shm);
+			}
 			v->end = addr;
 			vma_insert_at(p, i + 1, &hi);
 			return true;
@@ -87,6 +181,7 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end)
 		return false;
 	for (int i = 0; i < p->nvma;) {
 		if (p->vma[i].start >= start && p->vma[i].end <= end) {
+			vma_drop(&p->vma[i]);
 			memmove(&p->vma[i], &p->vma[i + 1],
 				(size_t)(p->nvma - i - 1) * sizeof(p->vma[0]));
 			p->nvma--;
@@ -141,6 +236,52 @@ uint32_t vma_gap(struct proc *p, uint32_t len)
 	return top - USER_LO >= len ? top - len : 0;
 }
 
+/* A shared area's page: the object's frame (one for every sharer). */
+static int resolve_shared(struct proc *p, const struct vma *v, uint32_t page)
+{
+	uint32_t pa =
+	    shmem_frame(v->shm, (page - v->start) / PAGE_SIZE + v->shm_pgoff);
+	int rc;
+	if (pa == 0)
+		return VM_ENOMEM;
+	rc = uvm_map_shared(p->vm, page, pa,
+			    (v->prot & PROT_WRITE) ? VM_WRITE : 0);
+	if (rc == VM_OK)
+		p->lazy_faults++;
+	return rc;
+}
+
+struct fill_ctx {
+	const struct vma *v;
+	uint32_t page;
+};
+
+static void fill_cb(void *dst, const void *ctx)
+{
+	const struct fill_ctx *c = ctx;
+	vma_fill_page(c->v, c->page, dst);
+}
+
+/* A private page: zeros, or the file's bytes copied into a frame of its
+ * own (so a write changes this process's copy, never the file: private
+ * file mappings are copy-on-write from the file image). */
+static int fill_page(struct proc *p, const struct vma *v, uint32_t page)
+{
+	uint32_t flags = (v->prot & PROT_WRITE) ? VM_WRITE : 0;
+	int rc;
+	if (!(v->flags & VMA_SHARED) && v->file) {
+		struct fill_ctx c = {v, page};
+		rc = uvm_alloc_page_fill(p->vm, page, flags, fill_cb, &c);
+		if (rc == VM_OK)
+			p->file_faults++;
+	} else {
+		rc = uvm_alloc_page(p->vm, page, flags);
+		if (rc == VM_OK)
+			p->lazy_faults++;
+	}
+	return rc;
+}
+
 int proc_resolve(struct proc *p, uint32_t va, bool write)
 {
 	struct vma *v = vma_find(p, va);
@@ -157,11 +298,10 @@ int proc_resolve(struct proc *p, uint32_t va, bool write)
 		rc = uvm_make_writable(p->vm, page); /* copy-on-write */
 		if (rc == VM_OK)
 			p->cow_faults++;
+	} else if (v->flags & VMA_SHARED) {
+		rc = resolve_shared(p, v, page);
 	} else {
-		rc = uvm_alloc_page(p->vm, page,
-				    (v->prot & PROT_WRITE) ? VM_WRITE : 0);
-		if (rc == VM_OK)
-			p->lazy_faults++;
+		rc = fill_page(p, v, page);
 	}
 	return rc == VM_OK ? 0 : -ENOMEM;
 }

@@ -36,4 +36,21 @@ long arg_long(const char *s);
  * argument picks the names it begins (usertests pipe, ubench fork_). */
 int arg_selects(const char *name, int argc, char **argv);
 
+/*
+ * A KTAP suite of cases (vmtests, ipctests): each case runs in a forked
+ * child, so one that crashes fails alone, with its signal; after each is
+ * reaped, keel's free frames must be back where they were ("leaked N
+ * frames" otherwise; skipped on Linux).  Prints the plan, one line a case
+ * and "P passed, F failed"; returns main's exit status.
+ */
+struct ktap_case {
+	const char *name;
+	int (*fn)(void); /* 0: passed */
+};
+int ktap_main(const struct ktap_case *cases, int n, int argc, char **argv);
+/* "# " and the message, on stdout (a case's diagnostic). */
+void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Is this keel (keel_free_frames works)? */
+int keel_running(void);
+
 #endif

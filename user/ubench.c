@@ -23,6 +23,11 @@
  *                     from a boot with the kernel's eager-copy option
  *                     (fork.copy) and the argument `fork`
  *   cow_fault         one write to a shared page: the fault that copies it
+ *   fault_zero_page   the first touch (a write) of an anonymous page: the
+ *                     demand-zero fault that maps a zeroed frame
+ *   fault_file_page   the first touch (a read) of a page of the program's
+ *                     initialised data: the fault that copies it from the
+ *                     initrd
  *   exec_small        fork + execve(/bin/true) + exit + wait, less
  *                     fork_wait_small
  *   futex_wake_wait_pingpong
@@ -176,6 +181,47 @@ static uint64_t bench_cow_fault(void)
 	return sum / PAGES;
 }
 
+/* First writes to the pages of a fresh anonymous mapping: each is one
+ * demand-zero fault (the page table's frame comes once, for all). */
+static uint64_t bench_fault_zero_page(void)
+{
+	enum { PAGES = 256 };
+	uint64_t sum = 0;
+	char *p = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0;
+	for (int i = 0; i < PAGES; i++) {
+		uint64_t t0 = rdtsc();
+
+		*(volatile char *)(p + i * PAGE) = 1;
+		sum += rdtsc() - t0;
+	}
+	munmap(p, PAGES * PAGE);
+	return sum / PAGES;
+}
+
+/* 16 pages of initialised data nothing else reads. */
+static const uint32_t file_pages[16][PAGE / 4] __attribute__((
+    aligned(4096))) = {[0 ... 15] = {[0 ... PAGE / 4 - 1] = 0x5a5a5a5a}};
+
+/* First reads of pages of the program's file: each copies one page from
+ * the initrd into a fresh frame. */
+static uint64_t bench_fault_file_page(void)
+{
+	uint64_t sum = 0;
+	uint32_t x = 0;
+
+	for (int i = 0; i < 16; i++) {
+		uint64_t t0 = rdtsc();
+
+		x += *(volatile const uint32_t *)&file_pages[i][0];
+		sum += rdtsc() - t0;
+	}
+	return x == 16u * 0x5a5a5a5a ? sum / 16 : 0;
+}
+
 static uint64_t bench_exec(int n)
 {
 	static char *argv[] = {"true", NULL};
@@ -288,6 +334,10 @@ int main(int argc, char **argv)
 	}
 	if (arg_selects("cow_fault", argc, argv))
 		report("cow_fault", bench_cow_fault());
+	if (arg_selects("fault_zero_page", argc, argv))
+		report("fault_zero_page", bench_fault_zero_page());
+	if (arg_selects("fault_file_page", argc, argv))
+		report("fault_file_page", bench_fault_file_page());
 	if (arg_selects("exec_small", argc, argv)) {
 		uint64_t e = bench_exec(20);
 
