@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 /* EFLAGS (SDM 3A §2.3). */
+#define EFLAGS_TF	 (1u << 8) /* trap: #DB after each instruction */
 #define EFLAGS_IF	 (1u << 9) /* interrupts enabled */
 #define EFLAGS_RESERVED1 (1u << 1) /* always 1 */
 

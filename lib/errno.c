@@ -17,7 +17,7 @@ static const char *const names[] = {
     [ENODEV] = "ENODEV", [ENOTDIR] = "ENOTDIR",
     [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
     [ENFILE] = "ENFILE", [EMFILE] = "EMFILE",
-    [ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE",
+    [ENOTTY] = "ENOTTY", [ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE",
     [EROFS] = "EROFS",	 [EPIPE] = "EPIPE",
     [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
     [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY",

@@ -29,6 +29,7 @@
 #define ENFILE	     23
 #define EMFILE	     24
 #define ENOTTY	     25
+#define ENOSPC	     28
 #define ESPIPE	     29
 #define EROFS	     30
 #define EPIPE	     32

@@ -300,6 +300,7 @@ void exec_commit(struct proc *p, struct exec_image *img)
 {
 	struct vm_space *old = p->vm;
 	bool current = p->task && p->task == task_current();
+	resident_exit(p); /* the old image's resident set */
 	p->vm = img->vm;
 	memcpy(p->vma, img->vma, sizeof(img->vma[0]) * (size_t)img->nvma);
 	p->nvma = img->nvma;

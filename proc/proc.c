@@ -165,6 +165,7 @@ static void close_all(struct proc *p)
 void proc_discard(struct proc *p)
 {
 	close_all(p);
+	resident_exit(p);
 	if (p->vm) {
 		uvm_destroy(p->vm);
 		kfree(p->vm);
@@ -204,7 +205,8 @@ int proc_fork(struct trap_frame *tf)
 	struct proc *parent = proc_current(), *c = proc_alloc(parent->name);
 	if (!c)
 		return -ENOMEM;
-	if (uvm_fork(c->vm, parent->vm, proc_fork_eager) != VM_OK) {
+	if (uvm_fork(c->vm, parent->vm, proc_fork_eager) != VM_OK ||
+	    resident_fork(c, parent) < 0) {
 		proc_discard(c);
 		return -ENOMEM;
 	}
@@ -269,6 +271,7 @@ void proc_exit(int wstatus)
 	t->space = vm_kernel_space();
 	t->tls = 0;
 	vm_switch(vm_kernel_space());
+	resident_exit(p); /* waits for its page-outs under way */
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
@@ -370,6 +373,7 @@ void proc_init(void)
 		panic("proc_init: no memory for the frame reference counts");
 	proc_fork_eager = cmdline_bool("fork.copy", false);
 	fault_init();
+	swap_init();
 	tty_init();
 	tty_set_interrupt(console_interrupt);
 	trap_set_user_hook(user_return);

@@ -37,6 +37,7 @@
 #include "arch/trap.h"
 #include "fs/file.h"
 #include "mm/vm.h"
+#include "proc/swap.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -87,6 +88,8 @@ struct proc {
 	bool fpu_used;
 	uint64_t syscalls; /* system calls made */
 	uint64_t cow_faults, lazy_faults;
+	struct resident *rs;	/* its resident set (proc/resident.c) */
+	struct vm_counters vmc; /* minor/major faults, swap-ins... */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
@@ -182,8 +185,10 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end);
 int vma_protect(struct proc *p, uint32_t start, uint32_t end, uint8_t prot);
 /* A free gap of len bytes for mmap, top-down below USER_MMAP_TOP; 0. */
 uint32_t vma_gap(struct proc *p, uint32_t len);
-/* Make va present (and writable if write): a lazy zero page or a
- * copy-on-write copy.  0, -EFAULT (no area, no permission), -ENOMEM. */
+/* Make va present (and writable if write): a lazy zero page, a
+ * copy-on-write copy, a page read back from swap, or a traced page made
+ * visible (proc/resident.c).  0, -EFAULT (no area, no permission),
+ * -ENOMEM, -ENOSPC (out of swap), -EIO (swap I/O failed). */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
 
 /* The exceptions of user code (proc/fault.c). */

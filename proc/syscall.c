@@ -9,7 +9,7 @@
 #include "proc/proc.h"
 #include "proc/uaccess.h"
 
-#define NSYSCALLS 1003 /* numbers 0 .. 1002 */
+#define NSYSCALLS 1006 /* numbers 0 .. 1005 */
 
 struct syscall_entry {
 	syscall_fn_t fn;
@@ -145,6 +145,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 		out = console_bytes_out();
 	}
 	r = fn ? fn(tf) : -ENOSYS;
+	resident_pin(p, 0, 0); /* its user buffers may be evicted again */
 	if (traced && nr != 1 && nr != 252) {
 		if (!broken && console_bytes_out() != out)
 			kprintf(" ...\n"), broken = true;

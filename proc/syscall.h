@@ -31,6 +31,9 @@
 #define SYS_KEEL_FREE_FRAMES 1000
 #define SYS_KEEL_OPEN_FILES  1001
 #define SYS_KEEL_TICKETS     1002
+#define SYS_KEEL_VM_LIMIT    1003 /* resident limit, policy (proc/swap.h) */
+#define SYS_KEEL_VM_TRACE    1004 /* the last traced reference */
+#define SYS_KEEL_VM_STAT     1005 /* vmstat counters */
 
 void syscall_init(void);
 /* Trace pid's calls (-1: every process, 0: none). */

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 
 struct vma *vma_find(struct proc *p, uint32_t va)
 {
@@ -75,6 +76,7 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end)
 		}
 	}
 	uvm_unmap_range(p->vm, start, end);
+	resident_forget(p, start, end);
 	return true;
 }
 
@@ -131,17 +133,43 @@ int proc_resolve(struct proc *p, uint32_t va, bool write)
 	if (write && !(v->prot & PROT_WRITE))
 		return -EFAULT;
 	vm_walk(p->vm, page, &pde, &pte);
-	if ((pde & PTE_PRESENT) && (pte & PTE_PRESENT)) {
+	if (!(pde & PTE_PRESENT))
+		pte = 0;
+	if (pte & PTE_PRESENT) {
+		if (!(pte & PTE_USER)) {
+			/* Hidden by trace mode (the area allows access, so
+			 * nothing else clears the bit): a hit. */
+			resident_hit(p, page);
+			pte |= PTE_USER;
+		}
 		if (!write || (pte & PTE_WRITABLE))
-			return (pte & PTE_USER) ? 0 : -EFAULT;
+			return 0;
+		rc = resident_reserve(p);
+		if (rc < 0)
+			return rc;
 		rc = uvm_make_writable(p->vm, page); /* copy-on-write */
-		if (rc == VM_OK)
+		if (rc == VM_OK) {
 			p->cow_faults++;
+			vm_count(p, VM_MINOR);
+		}
+		return rc == VM_OK ? 0 : -ENOMEM;
+	}
+	rc = resident_make_room(p, page);
+	if (rc < 0)
+		return rc;
+	if (uvm_pte_swapped(uvm_pte(p->vm, page))) {
+		/* A major fault: the page comes back from its swap slot. */
+		rc = swap_in(p, page, (v->prot & PROT_WRITE) ? VM_WRITE : 0);
+		if (rc < 0)
+			return rc;
 	} else {
 		rc = uvm_alloc_page(p->vm, page,
 				    (v->prot & PROT_WRITE) ? VM_WRITE : 0);
-		if (rc == VM_OK)
-			p->lazy_faults++;
+		if (rc != VM_OK)
+			return -ENOMEM;
+		p->lazy_faults++;
+		vm_count(p, VM_MINOR);
 	}
-	return rc == VM_OK ? 0 : -ENOMEM;
+	resident_note(p, page);
+	return 0;
 }
