@@ -353,10 +353,12 @@ int main(int argc, char **argv)
 			if (arg_selects(cases[i].name, argc, argv))
 				printf("ok %d %s # SKIP no swap area\n",
 				       ++number, cases[i].name);
+		printf("%d passed, 0 failed\n", n);
 		return 0;
 	}
 	for (int i = 0; i < NCASES; i++)
 		if (arg_selects(cases[i].name, argc, argv))
 			passed += run_case(&cases[i], ++number);
+	printf("%d passed, %d failed\n", passed, n - passed);
 	return passed == n ? 0 : 1;
 }
