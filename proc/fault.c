@@ -24,6 +24,7 @@
 #include "lib/string.h"
 #include "mm/kheap.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 
 #define FPU_STATE_SIZE 108 /* fnsave's 32-bit protected-mode image */
 

@@ -37,7 +37,7 @@
 #include "arch/trap.h"
 #include "fs/file.h"
 #include "mm/vm.h"
-#include "proc/swap.h"
+#include "proc/vmstat.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -190,6 +190,15 @@ uint32_t vma_gap(struct proc *p, uint32_t len);
  * visible (proc/resident.c).  0, -EFAULT (no area, no permission),
  * -ENOMEM, -ENOSPC (out of swap), -EIO (swap I/O failed). */
 int proc_resolve(struct proc *p, uint32_t va, bool write);
+
+/* Swap (proc/swap.h has the rest).  Boot: slots on the disk (if any),
+ * vm.frames= and vm.policy= (proc/swap.c). */
+void swap_init(void);
+/* The child's resident set: a copy of the parent's (proc/resident.c). */
+int resident_fork(struct proc *child, struct proc *parent);
+/* p's address space is about to go (exit, exec): wait for its page-outs
+ * in flight, free its resident set (proc/resident.c). */
+void resident_exit(struct proc *p);
 
 /* The exceptions of user code (proc/fault.c). */
 void fault_init(void);

@@ -33,22 +33,10 @@
 
 #include "arch/trap.h"
 #include "mm/vmpolicy.h"
+#include "proc/vmstat.h"
 
 struct proc;
 
-/* vmstat's counters, per process (struct proc's vmc) and in total. */
-enum vm_event {
-	VM_MINOR,     /* faults resolved without the disk (zero, COW) */
-	VM_MAJOR,     /* faults that read a page back from swap */
-	VM_SWAP_IN,   /* pages read from swap */
-	VM_SWAP_OUT,  /* pages evicted (written, or dropped clean) */
-	VM_WRITEBACK, /* of those, written: dirty or never on disk */
-	VM_SOFT,      /* traced hits: faults on a resident, hidden page */
-	VM_NEVENTS
-};
-struct vm_counters {
-	uint64_t n[VM_NEVENTS];
-};
 /* One event for p (may be NULL) and the totals. */
 void vm_count(struct proc *p, enum vm_event e);
 /* "minor", "major", ... */
@@ -69,8 +57,6 @@ struct keel_vm_limit_req {
 };
 #define KEEL_VM_FUTURE_MAX 4096u
 
-/* Boot: slots on the disk (if any), vm.frames= and vm.policy=. */
-void swap_init(void);
 bool swap_enabled(void);
 /* Page out the present page va of p (a victim): 0, -EAGAIN (it changed
  * or went: pick again), -ENOSPC (no free slot), -EIO. */
@@ -80,7 +66,9 @@ int swap_in(struct proc *p, uint32_t va, uint32_t flags);
 /* The kernel-wide totals. */
 void swap_totals(struct vm_counters *out);
 
-/* ---- resident sets (proc/resident.c) ---- */
+/* ---- resident sets (proc/resident.c) ----
+ * (resident_fork, resident_exit and swap_init are declared in proc.h,
+ * for proc.c, which may not include this header: tools/layers.) */
 extern uint32_t resident_default_frames; /* vm.frames= */
 extern enum vmp_kind resident_default_policy; /* vm.policy= */
 
@@ -104,11 +92,6 @@ bool resident_trace_step(struct proc *p, uint32_t va);
 bool resident_trace_done(struct proc *p);
 /* [start, end) of p's pages went (munmap, brk): forget them. */
 void resident_forget(struct proc *p, uint32_t start, uint32_t end);
-/* The child's resident set: a copy of the parent's (same pages). */
-int resident_fork(struct proc *child, struct proc *parent);
-/* p's address space is about to go (exit, exec): wait for its page-outs
- * in flight, free the resident set. */
-void resident_exit(struct proc *p);
 /* Pages of [lo, hi) the kernel may not evict now (copy_*_user). */
 void resident_pin(struct proc *p, uint32_t lo, uint32_t hi);
 /* keel_vm_limit: 0 or -EINVAL / -ENOMEM / -EFAULT. */

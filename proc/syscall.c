@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "lib/errno.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "proc/uaccess.h"
 
 #define NSYSCALLS 1006 /* numbers 0 .. 1005 */

@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "proc/syscall.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
@@ -22,6 +23,8 @@ struct proc_row {
 	struct uvm_usage use;
 	uint32_t vmas;
 	uint64_t syscalls, cow, lazy;
+	struct vm_counters vmc;
+	uint32_t resident;
 };
 
 struct proc_snap {
@@ -51,6 +54,8 @@ static void take(struct proc *p, void *ctx)
 	r->syscalls = p->syscalls;
 	r->cow = p->cow_faults;
 	r->lazy = p->lazy_faults;
+	r->vmc = p->vmc;
+	r->resident = resident_count(p);
 }
 
 void shell_proc_list(void)
@@ -74,6 +79,18 @@ void shell_proc_list(void)
 			     r->pid, r->ppid, r->name, r->state, r->use.pages,
 			     r->use.shared, r->vmas, r->syscalls, r->cow,
 			     r->lazy);
+	}
+	shell_printf("paging (vmstat: minor/major faults, pages swapped in, "
+		     "evicted, written back; resident set; in swap):\n");
+	shell_printf("  pid    minor    major  swapins swapouts writebacks "
+		     "resident swapped\n");
+	for (int i = snap.n - 1; i >= 0; i--) {
+		const struct proc_row *r = &snap.rows[i];
+		shell_printf("%5d %8llu %8llu %8llu %8llu %10llu %8u %7u\n",
+			     r->pid, r->vmc.n[VM_MINOR], r->vmc.n[VM_MAJOR],
+			     r->vmc.n[VM_SWAP_IN], r->vmc.n[VM_SWAP_OUT],
+			     r->vmc.n[VM_WRITEBACK], r->resident,
+			     r->use.swapped);
 	}
 	if (snap.total > snap.n)
 		shell_printf("... and %d more\n", snap.total - snap.n);
