@@ -265,13 +265,17 @@ void proc_exit(int wstatus)
 	struct proc *p = proc_current();
 	struct task *t = task_current();
 	cli();
+	/* First, while it is still itself (its space, its TLS segment): this
+	 * may sleep until another process's page-out of one of its pages
+	 * ends, and a task that sleeps after giving up its TLS would come
+	 * back to a segment register the GDT no longer backs. */
+	resident_exit(p);
 	close_all(p);
 	fpu_proc_gone(p);
 	/* Leave the address space before it is freed. */
 	t->space = vm_kernel_space();
 	t->tls = 0;
 	vm_switch(vm_kernel_space());
-	resident_exit(p); /* waits for its page-outs under way */
 	uvm_destroy(p->vm);
 	kfree(p->vm);
 	p->vm = NULL;
