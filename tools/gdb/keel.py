@@ -1299,6 +1299,42 @@ def error_words(v, err):
     return ""
 
 
+class KeelVmstat(KeelCommand):
+    """Paging counters: keel-vmstat
+
+The kernel-wide totals (proc/swap.c's totals: minor and major faults,
+swap-ins, swap-outs, dirty write-backs, traced hits), the swap area's slots
+(mm/swapslot.c), then each process's own counters (struct proc's vmc) and
+its resident-set size (proc/resident.c), as the console's ps and mem show
+them."""
+
+    EVENTS = ("minor", "major", "swapins", "swapouts", "writebacks", "soft")
+
+    def __init__(self):
+        super().__init__("keel-vmstat")
+
+    def run(self, arg):
+        totals = kvar("swap.c", "totals")["n"]
+        print("totals: " + ", ".join("%s %d" % (n, int(totals[i]))
+                                     for i, n in enumerate(self.EVENTS)))
+        if int(kvar("swap.c", "enabled")):
+            print("swap: %d of %d slots in use" % (
+                int(kvar("swapslot.c", "nused")),
+                int(kvar("swapslot.c", "nslots"))))
+        else:
+            print("swap: none (no disk)")
+        print("  %5s %-16s %s %8s" % ("pid", "name", " ".join(
+            "%10s" % n for n in self.EVENTS), "resident"))
+        for p in processes():
+            c = p["vmc"]["n"]
+            rs = int(p["rs"])
+            res = int(p["rs"].dereference()["v"]["count"]) if rs else 0
+            print("  %5d %-16s %s %8d" % (
+                int(p["pid"]), cstring(p["name"]),
+                " ".join("%10d" % int(c[i]) for i in range(len(self.EVENTS))),
+                res))
+
+
 class KeelHelp(gdb.Command):
     """List keel's gdb commands: keel-help"""
 
@@ -1312,8 +1348,8 @@ class KeelHelp(gdb.Command):
 
 
 COMMANDS = ("keel-ps", "keel-mlfq", "keel-vtop", "keel-ptdump", "keel-heap",
-            "keel-frames", "keel-trapframe")
+            "keel-frames", "keel-trapframe", "keel-vmstat")
 for cls in (KeelPs, KeelMlfq, KeelVtop, KeelPtdump, KeelHeap, KeelFrames,
-            KeelTrapframe, KeelHelp):
+            KeelTrapframe, KeelVmstat, KeelHelp):
     cls()
 print("keel gdb helpers: %s (keel-help; help keel-ps)" % " ".join(COMMANDS))
