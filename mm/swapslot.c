@@ -145,3 +145,19 @@ void swapslot_frame_drop(uint32_t pa)
 	}
 	irq_restore(on);
 }
+
+uint32_t swapslot_reclaim_copies(void)
+{
+	uint32_t freed = 0;
+	bool on = irq_save();
+	for (uint32_t f = 0; frame_copy && f < nframes_known; f++) {
+		uint32_t c = frame_copy[f];
+		if (c && counts[c - 1] == 1) {
+			frame_copy[f] = 0;
+			swapslot_put(c - 1);
+			freed++;
+		}
+	}
+	irq_restore(on);
+	return freed;
+}

@@ -51,5 +51,9 @@ void swapslot_frame_set(uint32_t pa, uint32_t slot);
 uint32_t swapslot_frame_get(uint32_t pa);
 /* Forget the frame's copy (its reference put), if any. */
 void swapslot_frame_drop(uint32_t pa);
+/* The area is full: forget every clean copy that is its slot's only
+ * reference (the page is in memory; it will be written again if evicted),
+ * freeing those slots.  The number freed. */
+uint32_t swapslot_reclaim_copies(void);
 
 #endif

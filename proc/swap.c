@@ -133,6 +133,11 @@ int swap_out(struct proc *p, uint32_t va)
 	if (v.write) {
 		int rc;
 		slot = swapslot_alloc();
+		/* Full: slots that only back pages now in memory go first
+		 * (those pages lose their clean copy, and cost a write when
+		 * they are evicted again). */
+		if (slot == SWAPSLOT_NONE && swapslot_reclaim_copies() > 0)
+			slot = swapslot_alloc();
 		if (slot == SWAPSLOT_NONE) {
 			uvm_evict_end(p->vm, &v, SWAPSLOT_NONE);
 			return -ENOSPC;

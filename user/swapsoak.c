@@ -9,8 +9,8 @@
  * its policy's victim) and every page must come back from the swap disk
  * with its data.  Each worker sweeps its pages in a new order each round,
  * checking the previous round's value in every page and writing the next,
- * until TICKS timer ticks (TICKS / HZ seconds of the kernel's monotonic
- * clock) have passed.
+ * for two rounds at least and until TICKS timer ticks (TICKS / HZ seconds
+ * of the kernel's monotonic clock) have passed.
  *
  * Verdict, one line: `swapsoak: PASS after N ticks: ...` when every worker
  * saw right data and exited 0, pages really went to swap and came back,
@@ -31,7 +31,8 @@
 #include "libkeel.h"
 
 #define PAGE	    4096u
-#define MAX_WORKERS 8
+#define MAX_WORKERS    8
+#define PROGRESS_TICKS 10000
 
 enum { ST_MAJOR = 1, ST_SWAPOUT = 3, ST_WRITEBACK = 4, ST_SLOTS_USED = 7,
        ST_SLOTS = 8, ST_FREE = 9 };
@@ -73,7 +74,7 @@ static int worker(uint32_t w, uint32_t pages, double deadline)
 		return 2;
 	/* A stride coprime to `pages` visits each page once a round. */
 	uint32_t stride = 1;
-	for (uint32_t round = 1; now_s() < deadline; round++) {
+	for (uint32_t round = 1; round <= 2 || now_s() < deadline; round++) {
 		stride = (stride * 7 + 3) % pages;
 		while (!coprime(stride, pages))
 			stride = (stride + 1) % pages;
@@ -126,12 +127,36 @@ int main(int argc, char **argv)
 		if (pids[i] < 0)
 			why = "fork failed";
 	}
-	for (int i = 0; i < nw; i++) {
+	/* A progress line every PROGRESS_TICKS, so that a watcher can tell a
+	 * long soak from a hung one. */
+	long next = PROGRESS_TICKS;
+	for (int left = nw; left > 0;) {
 		int ws;
-		if (pids[i] > 0 && (waitpid(pids[i], &ws, 0) != pids[i] ||
-				    !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)) {
-			printf("swapsoak: worker %d: status %#x\n", i, ws);
-			why = "a worker failed";
+		pid_t pid = waitpid(-1, &ws, WNOHANG);
+		if (pid > 0) {
+			left--;
+			if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+				printf("swapsoak: pid %d: status %#x\n", pid,
+				       ws);
+				why = "a worker failed";
+			}
+			continue;
+		}
+		if (pid < 0)
+			break;
+		struct timespec ts = {0, 50000000};
+		nanosleep(&ts, NULL);
+		if ((now_s() - start) * (double)hz >= (double)next) {
+			vm_stat(-1, after);
+			printf("swapsoak: %ld ticks: %llu swap-outs, %llu major "
+			       "faults\n",
+			       next,
+			       (unsigned long long)(after[ST_SWAPOUT] -
+						    before[ST_SWAPOUT]),
+			       (unsigned long long)(after[ST_MAJOR] -
+						    before[ST_MAJOR]));
+			fflush(stdout);
+			next += PROGRESS_TICKS;
 		}
 	}
 	double secs = now_s() - start;
