@@ -54,7 +54,7 @@
 #include "proc/swap.h"
 #include "proc/uaccess.h"
 
-#define RS_INITIAL	   32u	  /* entries of a set without a limit */
+#define RS_INITIAL	   16u	  /* entries of a set without a limit */
 #define RS_MAX_FRAMES	   65536u /* a limit above RAM is no limit */
 #define RS_STEP_MAX	   4	  /* pages one stepped instruction touched */
 #define RS_LOW_FRAMES	   48u	  /* keep this many for tables, stacks, heap */
@@ -78,7 +78,7 @@ struct resident {
 	uint32_t inflight;	 /* page-outs under way */
 	struct wait_queue idle;	 /* resident_exit waits for them */
 	vmp_page_t *future;
-	struct pyrandom rng;
+	struct pyrandom *rng; /* rand, clock, nru only: 2.5 KiB */
 };
 
 uint32_t resident_default_frames;
@@ -104,6 +104,7 @@ static void rs_free(struct resident *rs)
 {
 	if (!rs)
 		return;
+	kfree(rs->rng);
 	kfree(rs->frames);
 	kfree(rs->future);
 	kfree(rs);
@@ -125,9 +126,6 @@ static struct resident *rs_new(const struct keel_vm_limit_req *r,
 	rs->last_victim = -1;
 	rs->future = future;
 	wq_init(&rs->idle);
-	pyrandom_seed(&rs->rng, r->seed);
-	for (uint32_t i = 0; i < r->skip; i++)
-		pyrandom_random53(&rs->rng);
 	rs->frames = kcalloc(rs->alloc, sizeof(*rs->frames));
 	pp = (struct vmp_params){
 	    .kind = r->policy < 0 ? resident_default_policy
@@ -136,9 +134,16 @@ static struct resident *rs_new(const struct keel_vm_limit_req *r,
 	    .clockbits = r->clockbits > 0 ? r->clockbits : RS_CLOCKBITS,
 	    .aging_bits = VMP_AGING_BITS_DEFAULT,
 	    .tau = VMP_TAU_DEFAULT,
-	    .rng = &rs->rng,
 	    .future = future,
 	    .future_len = future ? r->future_len : 0};
+	if (pp.kind == VMP_RAND || pp.kind == VMP_CLOCK || pp.kind == VMP_NRU) {
+		rs->rng = pp.rng = kmalloc(sizeof(*rs->rng));
+		if (rs->rng) {
+			pyrandom_seed(rs->rng, r->seed);
+			for (uint32_t i = 0; i < r->skip; i++)
+				pyrandom_random53(rs->rng);
+		}
+	}
 	if (!rs->frames || vmp_init(&rs->v, &pp, rs->frames) != VMP_OK) {
 		rs->future = NULL; /* the caller's */
 		rs_free(rs);
@@ -147,10 +152,12 @@ static struct resident *rs_new(const struct keel_vm_limit_req *r,
 	return rs;
 }
 
-/* p's set, made with the boot defaults at its first fault. */
+/* p's set, made with the boot defaults at its first fault: only when
+ * there is something to manage (a swap area, or a limit).  Without, a
+ * process has no set, and costs nothing here. */
 static struct resident *rs_of(struct proc *p)
 {
-	if (!p->rs) {
+	if (!p->rs && (swap_enabled() || resident_default_frames)) {
 		struct keel_vm_limit_req r = {.frames = resident_default_frames,
 					      .policy = -1,
 					      .lo = 0};
@@ -393,9 +400,11 @@ int resident_fork(struct proc *child, struct proc *parent)
 	}
 	cs = kmalloc(sizeof(*cs));
 	struct vmp_frame *f = kcalloc(ps->alloc, sizeof(*f));
-	if (!cs || !f) {
+	struct pyrandom *rng = ps->rng ? kmalloc(sizeof(*rng)) : NULL;
+	if (!cs || !f || (ps->rng && !rng)) {
 		kfree(cs);
 		kfree(f);
+		kfree(rng);
 		kfree(future);
 		return -ENOMEM;
 	}
@@ -405,7 +414,10 @@ int resident_fork(struct proc *child, struct proc *parent)
 	cs->frames = cs->v.frames = f;
 	cs->future = future;
 	cs->v.p.future = future;
-	cs->v.p.rng = &cs->rng;
+	if (rng)
+		*rng = *ps->rng;
+	cs->rng = rng;
+	cs->v.p.rng = rng;
 	cs->trace = false; /* the child's hidden pages are unhidden */
 	cs->nstep = 0;
 	cs->inflight = 0;

@@ -29,7 +29,7 @@
 #include "proc/proc.h"
 #include "sched/task.h"
 
-static struct vm_counters totals;
+static uint64_t totals[VM_NEVENTS];
 static bool enabled;
 static uint8_t bounce[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static bool bounce_busy;
@@ -48,14 +48,14 @@ const char *vm_event_name(enum vm_event e)
 
 void vm_count(struct proc *p, enum vm_event e)
 {
-	totals.n[e]++;
+	totals[e]++;
 	if (p)
 		p->vmc.n[e]++;
 }
 
-void swap_totals(struct vm_counters *out)
+void swap_totals(uint64_t out[VM_NEVENTS])
 {
-	*out = totals;
+	memcpy(out, totals, sizeof(totals));
 }
 
 bool swap_enabled(void)

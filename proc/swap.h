@@ -63,8 +63,8 @@ bool swap_enabled(void);
 int swap_out(struct proc *p, uint32_t va);
 /* Page in the swapped page at va: 0, -ENOMEM, -EIO. */
 int swap_in(struct proc *p, uint32_t va, uint32_t flags);
-/* The kernel-wide totals. */
-void swap_totals(struct vm_counters *out);
+/* The kernel-wide totals, by enum vm_event. */
+void swap_totals(uint64_t out[VM_NEVENTS]);
 
 /* ---- resident sets (proc/resident.c) ----
  * (resident_fork, resident_exit and swap_init are declared in proc.h,

@@ -446,19 +446,17 @@ static int32_t sys_keel_vm_trace(struct trap_frame *tf)
 static int32_t sys_keel_vm_stat(struct trap_frame *tf)
 {
 	uint64_t out[10];
-	struct vm_counters c;
 	struct proc *p = NULL;
 	if ((int32_t)A1 == -1) {
-		swap_totals(&c);
+		swap_totals(out);
 	} else {
 		p = (int32_t)A1 == 0 ? proc_current()
 				     : proc_find((int32_t)A1);
 		if (!p || p->state != PROC_ALIVE)
 			return -ESRCH;
-		c = p->vmc;
+		for (int i = 0; i < VM_NEVENTS; i++)
+			out[i] = p->vmc.n[i];
 	}
-	for (int i = 0; i < VM_NEVENTS; i++)
-		out[i] = c.n[i];
 	out[6] = p ? resident_count(p) : 0;
 	out[7] = swapslot_used();
 	out[8] = swapslot_total();

@@ -19,7 +19,9 @@ enum vm_event {
 	VM_SOFT,      /* traced hits: faults on a resident, hidden page */
 	VM_NEVENTS
 };
+/* 32 bits a process (struct proc stays small: a 4-billion-fault process
+ * wraps its own count, not the totals, which are 64-bit). */
 struct vm_counters {
-	uint64_t n[VM_NEVENTS];
+	uint32_t n[VM_NEVENTS];
 };
 #endif

@@ -31,8 +31,8 @@
 /* The swap area and the kernel-wide paging counters (vmstat). */
 void shell_swap_summary(void)
 {
-	struct vm_counters c;
-	swap_totals(&c);
+	uint64_t c[VM_NEVENTS];
+	swap_totals(c);
 	if (swap_enabled())
 		shell_printf("swap: %u of %u slots in use (4 KiB each)\n",
 			     swapslot_used(), swapslot_total());
@@ -41,8 +41,8 @@ void shell_swap_summary(void)
 	shell_printf("paging: %llu minor, %llu major faults, %llu swap-ins, "
 		     "%llu swap-outs (%llu written back), %llu traced hits; "
 		     "vm.frames=%u vm.policy=%s\n",
-		     c.n[VM_MINOR], c.n[VM_MAJOR], c.n[VM_SWAP_IN],
-		     c.n[VM_SWAP_OUT], c.n[VM_WRITEBACK], c.n[VM_SOFT],
+		     c[VM_MINOR], c[VM_MAJOR], c[VM_SWAP_IN], c[VM_SWAP_OUT],
+		     c[VM_WRITEBACK], c[VM_SOFT],
 		     resident_default_frames, vmp_name(resident_default_policy));
 }
 

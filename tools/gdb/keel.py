@@ -1314,7 +1314,7 @@ them."""
         super().__init__("keel-vmstat")
 
     def run(self, arg):
-        totals = kvar("swap.c", "totals")["n"]
+        totals = kvar("swap.c", "totals")
         print("totals: " + ", ".join("%s %d" % (n, int(totals[i]))
                                      for i, n in enumerate(self.EVENTS)))
         if int(kvar("swap.c", "enabled")):
