@@ -17,11 +17,12 @@ static const char *const names[] = {
     [ENODEV] = "ENODEV", [ENOTDIR] = "ENOTDIR",
     [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
     [ENFILE] = "ENFILE", [EMFILE] = "EMFILE",
-    [ENOTTY] = "ENOTTY", [ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE",
+    [ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE",
     [EROFS] = "EROFS",	 [EPIPE] = "EPIPE",
     [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
     [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY",
     [ELOOP] = "ELOOP",	 [EOVERFLOW] = "EOVERFLOW",
+    [ENOSPC] = "ENOSPC",
 };
 
 const char *errno_name(int e)

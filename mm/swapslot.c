@@ -5,15 +5,15 @@
 
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "kernel/panic.h"
 #include "lib/bitmap.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
-#include "kernel/panic.h"
 
 static uint32_t *used_bits;  /* 1 = slot in use */
 static uint16_t *counts;     /* references per slot */
 static uint32_t *frame_copy; /* per frame: slot + 1, or 0 */
-static uint32_t nslots, nused, limit, nframes_known;
+static uint32_t nslots, nused, nframes_known;
 
 bool swapslot_init(uint32_t sectors, uint32_t nframes)
 {
@@ -39,7 +39,7 @@ bool swapslot_init(uint32_t sectors, uint32_t nframes)
 
 static uint32_t usable(void)
 {
-	return limit && limit < nslots ? limit : nslots;
+	return nslots;
 }
 
 uint32_t swapslot_alloc(void)
@@ -103,11 +103,6 @@ uint32_t swapslot_total(void)
 uint32_t swapslot_used(void)
 {
 	return nused;
-}
-
-void swapslot_test_limit(uint32_t n)
-{
-	limit = n;
 }
 
 static uint32_t *copy_of(uint32_t pa)

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SWAPSLOT_SECTORS 8u	  /* 4 KiB / 512-byte sectors */
+#define SWAPSLOT_SECTORS 8u	     /* 4 KiB / 512-byte sectors */
 #define SWAPSLOT_NONE	 0xFFFFFFFFu /* no slot */
 #define SWAPSLOT_MAX	 0xFFFFFu /* slot numbers fit a PTE's 20 frame bits */
 
@@ -42,8 +42,6 @@ uint32_t swapslot_put(uint32_t slot);
 uint32_t swapslot_count(uint32_t slot);
 uint32_t swapslot_total(void);
 uint32_t swapslot_used(void);
-/* For the tests: make the area look `limit` slots big (0: its real size). */
-void swapslot_test_limit(uint32_t limit);
 
 /* The frame at pa holds slot's data: the caller's reference moves to it. */
 void swapslot_frame_set(uint32_t pa, uint32_t slot);

@@ -54,12 +54,12 @@
 #include "proc/swap.h"
 #include "proc/uaccess.h"
 
-#define RS_INITIAL	   16u	  /* entries of a set without a limit */
-#define RS_MAX_FRAMES	   65536u /* a limit above RAM is no limit */
-#define RS_STEP_MAX	   4	  /* pages one stepped instruction touched */
-#define RS_LOW_FRAMES	   48u	  /* keep this many for tables, stacks, heap */
-#define RS_CLOCKBITS	   2	  /* OSTEP's -b default */
-#define RS_EVICT_TRIES	   4
+#define RS_INITIAL     16u    /* entries of a set without a limit */
+#define RS_MAX_FRAMES  65536u /* a limit above RAM is no limit */
+#define RS_STEP_MAX    4      /* pages one stepped instruction touched */
+#define RS_LOW_FRAMES  48u    /* keep this many for tables, stacks, heap */
+#define RS_CLOCKBITS   2      /* OSTEP's -b default */
+#define RS_EVICT_TRIES 4
 
 struct resident {
 	struct vmp v;
@@ -158,9 +158,8 @@ static struct resident *rs_new(const struct keel_vm_limit_req *r,
 static struct resident *rs_of(struct proc *p)
 {
 	if (!p->rs && (swap_enabled() || resident_default_frames)) {
-		struct keel_vm_limit_req r = {.frames = resident_default_frames,
-					      .policy = -1,
-					      .lo = 0};
+		struct keel_vm_limit_req r = {
+		    .frames = resident_default_frames, .policy = -1, .lo = 0};
 		p->rs = rs_new(&r, NULL);
 	}
 	return p->rs;

@@ -36,8 +36,8 @@ static bool bounce_busy;
 static struct wait_queue bounce_wq;
 
 static const char *const event_names[VM_NEVENTS] = {
-    [VM_MINOR] = "minor",	[VM_MAJOR] = "major",
-    [VM_SWAP_IN] = "swapin",	[VM_SWAP_OUT] = "swapout",
+    [VM_MINOR] = "minor",	  [VM_MAJOR] = "major",
+    [VM_SWAP_IN] = "swapin",	  [VM_SWAP_OUT] = "swapout",
     [VM_WRITEBACK] = "writeback", [VM_SOFT] = "soft",
 };
 
@@ -68,8 +68,7 @@ void swap_init(void)
 	wq_init(&bounce_wq);
 	if (!disk_present()) {
 		kprintf("swap: no disk, no swap area: pages stay in memory\n");
-	} else if (!swapslot_init(disk_sectors(),
-				  frame_pool_get()->nframes)) {
+	} else if (!swapslot_init(disk_sectors(), frame_pool_get()->nframes)) {
 		kprintf("swap: no memory for the slot tables: no swap\n");
 	} else {
 		enabled = true;

@@ -69,7 +69,7 @@ void swap_totals(uint64_t out[VM_NEVENTS]);
 /* ---- resident sets (proc/resident.c) ----
  * (resident_fork, resident_exit and swap_init are declared in proc.h,
  * for proc.c, which may not include this header: tools/layers.) */
-extern uint32_t resident_default_frames; /* vm.frames= */
+extern uint32_t resident_default_frames;      /* vm.frames= */
 extern enum vmp_kind resident_default_policy; /* vm.policy= */
 
 /* Before a fault makes va present: a hit on a hidden traced page is

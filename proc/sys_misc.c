@@ -450,8 +450,7 @@ static int32_t sys_keel_vm_stat(struct trap_frame *tf)
 	if ((int32_t)A1 == -1) {
 		swap_totals(out);
 	} else {
-		p = (int32_t)A1 == 0 ? proc_current()
-				     : proc_find((int32_t)A1);
+		p = (int32_t)A1 == 0 ? proc_current() : proc_find((int32_t)A1);
 		if (!p || p->state != PROC_ALIVE)
 			return -ESRCH;
 		for (int i = 0; i < VM_NEVENTS; i++)
@@ -505,6 +504,7 @@ void sys_misc_init(void)
 		    sys_keel_open_files);
 	syscall_set(SYS_KEEL_TICKETS, "keel_tickets", "dd", sys_keel_tickets);
 	syscall_set(SYS_KEEL_VM_LIMIT, "keel_vm_limit", "p", sys_keel_vm_limit);
-	syscall_set(SYS_KEEL_VM_TRACE, "keel_vm_trace", "pd", sys_keel_vm_trace);
+	syscall_set(SYS_KEEL_VM_TRACE, "keel_vm_trace", "pd",
+		    sys_keel_vm_trace);
 	syscall_set(SYS_KEEL_VM_STAT, "keel_vm_stat", "dp", sys_keel_vm_stat);
 }

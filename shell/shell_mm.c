@@ -42,8 +42,8 @@ void shell_swap_summary(void)
 		     "%llu swap-outs (%llu written back), %llu traced hits; "
 		     "vm.frames=%u vm.policy=%s\n",
 		     c[VM_MINOR], c[VM_MAJOR], c[VM_SWAP_IN], c[VM_SWAP_OUT],
-		     c[VM_WRITEBACK], c[VM_SOFT],
-		     resident_default_frames, vmp_name(resident_default_policy));
+		     c[VM_WRITEBACK], c[VM_SOFT], resident_default_frames,
+		     vmp_name(resident_default_policy));
 }
 
 int shell_cmd_mem(int argc, char **argv)

@@ -86,8 +86,8 @@ void shell_proc_list(void)
 		     "resident swapped\n");
 	for (int i = snap.n - 1; i >= 0; i--) {
 		const struct proc_row *r = &snap.rows[i];
-		shell_printf("%5d %8u %8u %8u %8u %10u %8u %7u\n",
-			     r->pid, r->vmc.n[VM_MINOR], r->vmc.n[VM_MAJOR],
+		shell_printf("%5d %8u %8u %8u %8u %10u %8u %7u\n", r->pid,
+			     r->vmc.n[VM_MINOR], r->vmc.n[VM_MAJOR],
 			     r->vmc.n[VM_SWAP_IN], r->vmc.n[VM_SWAP_OUT],
 			     r->vmc.n[VM_WRITEBACK], r->resident,
 			     r->use.swapped);

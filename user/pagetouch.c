@@ -45,9 +45,12 @@ struct pol {
 };
 
 static const struct pol pols[] = {
-    {"FIFO", "FirstIn", "Lastin ", 0}, {"LRU", "LRU", "MRU", 1},
-    {"MRU", "LRU", "MRU", 2},	       {"OPT", "Left ", "Right", 3},
-    {"UNOPT", "Left ", "Right", 4},    {"RAND", "Left ", "Right", 5},
+    {"FIFO", "FirstIn", "Lastin ", 0},
+    {"LRU", "LRU", "MRU", 1},
+    {"MRU", "LRU", "MRU", 2},
+    {"OPT", "Left ", "Right", 3},
+    {"UNOPT", "Left ", "Right", 4},
+    {"RAND", "Left ", "Right", 5},
     {"CLOCK", "Left ", "Right", 6},
     /* the textbook's, beyond the script's seven */
     {"SECOND-CHANCE", "Left ", "Right", 7},
@@ -98,7 +101,8 @@ static void print_memory(const uint32_t *pages, uint32_t n)
 
 /* One reference, by one instruction: a read-modify-write of the page's
  * counter (one fault whether the page is there or not). */
-static void touch(volatile uint32_t *p)
+static void
+touch(volatile uint32_t *p) // NOLINT(readability-non-const-parameter)
 {
 	__asm__ volatile("incl %0" : "+m"(*p));
 }
@@ -115,14 +119,14 @@ static long vm_limit(const struct keel_vm_limit_req *r)
 	return syscall(KEEL_SYS_VM_LIMIT, r);
 }
 
-static int verify(uint8_t *base, uint32_t npages)
+static int verify(const uint8_t *base, uint32_t npages)
 {
 	static uint32_t expect[MAX_PAGES];
 	int bad = 0;
 	for (size_t i = 0; i < nrefs; i++)
 		expect[refs[i]]++;
 	for (uint32_t pg = 0; pg < npages; pg++) {
-		uint32_t got = *(volatile uint32_t *)(base + pg * PAGE);
+		uint32_t got = *(const volatile uint32_t *)(base + pg * PAGE);
 		if (got != expect[pg]) {
 			fprintf(stderr, "pagetouch: page %u holds %u, not %u\n",
 				pg, got, expect[pg]);
@@ -138,9 +142,9 @@ static int solve(const struct run *r)
 	for (size_t i = 0; i < nrefs; i++)
 		if (refs[i] + 1 > npages)
 			npages = refs[i] + 1;
-	uint8_t *base = mmap(NULL, (size_t)(npages ? npages : 1) * PAGE,
-			     PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *base =
+	    mmap(NULL, (size_t)(npages ? npages : 1) * PAGE,
+		 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED) {
 		perror("pagetouch: mmap");
 		return 1;
@@ -226,15 +230,33 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		switch (a[1]) {
-		case 'a': addresses = arg(argc, argv, &i); break;
-		case 'n': numaddrs = arg(argc, argv, &i); break;
-		case 'p': policy = arg(argc, argv, &i); break;
-		case 'b': clockbits = atol(arg(argc, argv, &i)); break;
-		case 'C': cachesize = arg(argc, argv, &i); break;
-		case 'm': maxpage = arg(argc, argv, &i); break;
-		case 's': seed = arg(argc, argv, &i); break;
-		case 'N': notrace = 1; break;
-		case 'c': compute = 1; break;
+		case 'a':
+			addresses = arg(argc, argv, &i);
+			break;
+		case 'n':
+			numaddrs = arg(argc, argv, &i);
+			break;
+		case 'p':
+			policy = arg(argc, argv, &i);
+			break;
+		case 'b':
+			clockbits = strtol(arg(argc, argv, &i), NULL, 10);
+			break;
+		case 'C':
+			cachesize = arg(argc, argv, &i);
+			break;
+		case 'm':
+			maxpage = arg(argc, argv, &i);
+			break;
+		case 's':
+			seed = arg(argc, argv, &i);
+			break;
+		case 'N':
+			notrace = 1;
+			break;
+		case 'c':
+			compute = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: pagetouch [-a pages] [-n num] "
 					"[-p policy] [-b bits] [-C frames] [-m "
@@ -245,8 +267,8 @@ int main(int argc, char **argv)
 	printf("ARG addresses %s\nARG addressfile \nARG numaddrs %s\n"
 	       "ARG policy %s\nARG clockbits %ld\nARG cachesize %s\n"
 	       "ARG maxpage %s\nARG seed %s\nARG notrace %s\n\n",
-	       addresses, numaddrs, policy, clockbits, cachesize, maxpage,
-	       seed, notrace ? "True" : "False");
+	       addresses, numaddrs, policy, clockbits, cachesize, maxpage, seed,
+	       notrace ? "True" : "False");
 	if (parse_int(numaddrs, &num) || parse_int(cachesize, &frames) ||
 	    parse_int(seed, &sd) || parse_int(maxpage, &mp)) {
 		fprintf(stderr, "pagetouch: flags must be integers\n");
@@ -254,7 +276,7 @@ int main(int argc, char **argv)
 	}
 	struct run r = {.frames = frames, .clockbits = clockbits, .seed = sd};
 	if (strcmp(addresses, "-1") == 0) {
-		struct pyrandom g;
+		static struct pyrandom g;
 		if (num < 0 || num > MAX_REFS || mp < 1 || mp > MAX_PAGES) {
 			fprintf(stderr, "pagetouch: -n 0..%d, -m 1..%d\n",
 				MAX_REFS, MAX_PAGES);
@@ -266,9 +288,10 @@ int main(int argc, char **argv)
 		r.skip = (uint32_t)num;
 	} else {
 		char *copy = strdup(addresses);
-		if (!copy || add_refs(copy) < 0)
-			return 1;
+		int bad = !copy || add_refs(copy) < 0;
 		free(copy);
+		if (bad)
+			return 1;
 	}
 	if (!compute) {
 		printf("Assuming a replacement policy of %s, and a cache of "

@@ -96,15 +96,15 @@ int main(void)
 	uint64_t clean = touch(m, 2 * LIMIT, LIMIT, 0);
 	/* 0..L-1 again: on disk, and the victims 2L..3L-1 were never
 	 * written but are zero pages read only... make them copies first. */
-	touch(m, 0, LIMIT, 0); /* victims 2L..3L-1: written once */
+	touch(m, 0, LIMIT, 0);	       /* victims 2L..3L-1: written once */
 	touch(m, 2 * LIMIT, LIMIT, 0); /* victims 0..L-1: clean */
 	stat(a);
 	uint64_t in = touch(m, 0, LIMIT, 0); /* victims 2L..3L-1: clean */
 	stat(b);
 	report("fault_swap_in", in);
-	report("fault_swap_in_disk_ios",
-	       (b[ST_SWAPIN] - a[ST_SWAPIN] + b[ST_WRITEBACK] - a[ST_WRITEBACK]) /
-		   LIMIT);
+	report("fault_swap_in_disk_ios", (b[ST_SWAPIN] - a[ST_SWAPIN] +
+					  b[ST_WRITEBACK] - a[ST_WRITEBACK]) /
+					     LIMIT);
 	report("evict_clean", clean > zero ? clean - zero : 0);
 	report("evict_dirty", dirty > zero ? dirty - zero : 0);
 	return 0;

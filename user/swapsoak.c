@@ -30,12 +30,18 @@
 
 #include "libkeel.h"
 
-#define PAGE	    4096u
+#define PAGE	       4096u
 #define MAX_WORKERS    8
 #define PROGRESS_TICKS 10000
 
-enum { ST_MAJOR = 1, ST_SWAPOUT = 3, ST_WRITEBACK = 4, ST_SLOTS_USED = 7,
-       ST_SLOTS = 8, ST_FREE = 9 };
+enum {
+	ST_MAJOR = 1,
+	ST_SWAPOUT = 3,
+	ST_WRITEBACK = 4,
+	ST_SLOTS_USED = 7,
+	ST_SLOTS = 8,
+	ST_FREE = 9
+};
 
 static int vm_stat(int pid, uint64_t *out)
 {
@@ -80,7 +86,8 @@ static int worker(uint32_t w, uint32_t pages, double deadline)
 			stride = (stride + 1) % pages;
 		for (uint32_t k = 0, pg = round % pages; k < pages; k++) {
 			uint32_t *p = base + pg * (PAGE / 4);
-			uint32_t want = round == 1 ? 0 : value(w, pg, round - 1);
+			uint32_t want =
+			    round == 1 ? 0 : value(w, pg, round - 1);
 			uint32_t want1 = round == 1 ? 0 : ~want;
 			if (p[0] != want || p[1] != want1) {
 				printf("swapsoak: worker %u page %u round %u: "
@@ -96,13 +103,12 @@ static int worker(uint32_t w, uint32_t pages, double deadline)
 	return 0;
 }
 
-
 int main(int argc, char **argv)
 {
 	uint64_t before[10], after[10];
-	long ticks = argc > 1 ? atol(argv[1]) : 100000;
-	long hz = argc > 2 ? atol(argv[2]) : 100;
-	int nw = argc > 3 ? atoi(argv[3]) : 3;
+	long ticks = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
+	long hz = argc > 2 ? strtol(argv[2], NULL, 10) : 100;
+	int nw = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3;
 	pid_t pids[MAX_WORKERS];
 	const char *why = NULL;
 	if (nw < 1 || nw > MAX_WORKERS || hz < 1 || ticks < 1 ||
@@ -116,9 +122,10 @@ int main(int argc, char **argv)
 		total = before[ST_FREE] + before[ST_SLOTS] / 2;
 	uint32_t pages = (uint32_t)(total / (uint64_t)nw);
 	double start = now_s(), deadline = start + (double)ticks / (double)hz;
-	printf("swapsoak: %d workers x %u pages, %llu frames free, %llu slots\n",
-	       nw, pages, (unsigned long long)before[ST_FREE],
-	       (unsigned long long)before[ST_SLOTS]);
+	printf(
+	    "swapsoak: %d workers x %u pages, %llu frames free, %llu slots\n",
+	    nw, pages, (unsigned long long)before[ST_FREE],
+	    (unsigned long long)before[ST_SLOTS]);
 	fflush(stdout);
 	for (int i = 0; i < nw; i++) {
 		pids[i] = fork();
@@ -148,13 +155,14 @@ int main(int argc, char **argv)
 		nanosleep(&ts, NULL);
 		if ((now_s() - start) * (double)hz >= (double)next) {
 			vm_stat(-1, after);
-			printf("swapsoak: %ld ticks: %llu swap-outs, %llu major "
-			       "faults\n",
-			       next,
-			       (unsigned long long)(after[ST_SWAPOUT] -
-						    before[ST_SWAPOUT]),
-			       (unsigned long long)(after[ST_MAJOR] -
-						    before[ST_MAJOR]));
+			printf(
+			    "swapsoak: %ld ticks: %llu swap-outs, %llu major "
+			    "faults\n",
+			    next,
+			    (unsigned long long)(after[ST_SWAPOUT] -
+						 before[ST_SWAPOUT]),
+			    (unsigned long long)(after[ST_MAJOR] -
+						 before[ST_MAJOR]));
 			fflush(stdout);
 			next += PROGRESS_TICKS;
 		}

@@ -42,12 +42,21 @@
 #define PAGE	  4096u
 #define WORDS	  (PAGE / 4)
 #define LIMIT	  8u
-#define WS_PAGES  (10 * LIMIT)
+#define WS_PAGES  80u /* ten times LIMIT */
 #define NPOLICIES 13
 
-enum { ST_MINOR, ST_MAJOR, ST_SWAPIN, ST_SWAPOUT, ST_WRITEBACK, ST_SOFT,
-       ST_RESIDENT, ST_SLOTS_USED, ST_SLOTS, ST_FREE };
-
+enum {
+	ST_MINOR,
+	ST_MAJOR,
+	ST_SWAPIN,
+	ST_SWAPOUT,
+	ST_WRITEBACK,
+	ST_SOFT,
+	ST_RESIDENT,
+	ST_SLOTS_USED,
+	ST_SLOTS,
+	ST_FREE
+};
 
 #define CHECK(cond, ...)                                                       \
 	do {                                                                   \
@@ -112,8 +121,8 @@ static int working_set(int policy)
 	uint32_t *base = map_pages(WS_PAGES);
 	uint64_t st[KEEL_VMSTAT_WORDS];
 	CHECK(base, "mmap: %s", strerror(errno));
-	CHECK(vm_limit(LIMIT, policy, base, WS_PAGES) == 0,
-	      "keel_vm_limit: %s", strerror(errno));
+	CHECK(vm_limit(LIMIT, policy, base, WS_PAGES) == 0, "keel_vm_limit: %s",
+	      strerror(errno));
 	for (uint32_t pg = 0; pg < WS_PAGES; pg++)
 		fill(base, pg, 1);
 	for (uint32_t k = 0; k < WS_PAGES; k++) {
@@ -279,14 +288,14 @@ struct scase {
 };
 
 static const struct scase cases[] = {
-    {"ws10x_fifo", case_ws_0},		 {"ws10x_lru", case_ws_1},
-    {"ws10x_mru", case_ws_2},		 {"ws10x_opt", case_ws_3},
-    {"ws10x_unopt", case_ws_4},		 {"ws10x_random", case_ws_5},
-    {"ws10x_clock", case_ws_6},		 {"ws10x_second_chance", case_ws_7},
-    {"ws10x_clock_hand", case_ws_8},	 {"ws10x_nru", case_ws_9},
-    {"ws10x_aging", case_ws_10},	 {"ws10x_working_set", case_ws_11},
-    {"ws10x_wsclock", case_ws_12},	 {"clean_evict", case_clean_evict},
-    {"cow_swap", case_cow_swap},	 {"out_of_swap", case_out_of_swap},
+    {"ws10x_fifo", case_ws_0},	     {"ws10x_lru", case_ws_1},
+    {"ws10x_mru", case_ws_2},	     {"ws10x_opt", case_ws_3},
+    {"ws10x_unopt", case_ws_4},	     {"ws10x_random", case_ws_5},
+    {"ws10x_clock", case_ws_6},	     {"ws10x_second_chance", case_ws_7},
+    {"ws10x_clock_hand", case_ws_8}, {"ws10x_nru", case_ws_9},
+    {"ws10x_aging", case_ws_10},     {"ws10x_working_set", case_ws_11},
+    {"ws10x_wsclock", case_ws_12},   {"clean_evict", case_clean_evict},
+    {"cow_swap", case_cow_swap},     {"out_of_swap", case_out_of_swap},
     {"vmstat", case_vmstat},
 };
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
