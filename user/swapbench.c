@@ -94,8 +94,8 @@ int main(void)
 	touch(m, 0, LIMIT, 0);
 	/* 2L..3L-1 fresh: their victims 0..L-1 are clean copies. */
 	uint64_t clean = touch(m, 2 * LIMIT, LIMIT, 0);
-	/* 0..L-1 again: on disk, and the victims 2L..3L-1 were never
-	 * written but are zero pages read only... make them copies first. */
+	/* 2L..3L-1 were never written to a slot: one round trip gives them
+	 * a copy there, so that the next evictions of them are clean. */
 	touch(m, 0, LIMIT, 0);	       /* victims 2L..3L-1: written once */
 	touch(m, 2 * LIMIT, LIMIT, 0); /* victims 0..L-1: clean */
 	stat(a);
