@@ -8,6 +8,8 @@
 #include "drivers/pit.h"
 #include "kernel/panic.h"
 
+/* The scheduler, the disk timeout, the resident sets (proc/resident.c),
+ * the self-test runner: room to spare for a few more. */
 #define TICK_HOOKS_MAX 8
 
 static volatile uint64_t ticks;

@@ -89,3 +89,11 @@ help-extra::
 	@echo "  make test-ipc   user/ipctests on keel: System V queues, shared memory, semaphores"
 	@echo "  make oracle     each program under qemu-i386 and on keel, outputs compared"
 	@echo "                  (tools/oracle --host-only: the qemu-i386 side alone)"
+
+# pagetouch draws -n's random pages from Python's generator (lib/pyrandom.c,
+# the same pure file as the kernel's and paging-sim's).
+$(BUILD)/user/pagetouch: user/pagetouch.c lib/pyrandom.c lib/pyrandom.h \
+		$(ULIB_SRCS) $(ULIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(call quiet,UCC     $<)
+	$(Q)$(UCC) $(UCFLAGS) -I. -o $@ $< lib/pyrandom.c $(ULIB_SRCS)

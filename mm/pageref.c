@@ -2,6 +2,7 @@
  * pageref — per-frame mapping counts for copy-on-write (see pageref.h).
  */
 #include "mm/pageref.h"
+#include "mm/swapslot.h"
 
 #include "arch/layout.h"
 #include "arch/x86.h"
@@ -69,8 +70,10 @@ uint32_t pageref_put(uint32_t pa)
 	uint16_t *r = slot(pa);
 	if (*r == 0)
 		panic("pageref_put: frame 0x%08x has no mapping left", pa);
-	if (--*r == 0)
+	if (--*r == 0) {
+		swapslot_frame_drop(pa); /* its clean swap copy, if any */
 		frame_free(pa);
+	}
 	irq_restore(on);
 	return *r;
 }

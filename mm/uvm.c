@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/pageref.h"
+#include "mm/swapslot.h"
 #include "mm/vm_internal.h"
 
 #define USER_PDES VM_KERNEL_PDI
@@ -111,8 +112,19 @@ static int fork_table(uint32_t *dpt, uint32_t *spt, bool eager, uint16_t *used)
 {
 	for (uint32_t i = 0; i < VM_PTE_COUNT; i++) {
 		uint32_t pte = spt[i], pa = pte & PTE_FRAME_MASK;
+		if (uvm_pte_swapped(pte)) {
+			/* Both share the slot until one touches the page. */
+			swapslot_get(uvm_pte_slot(pte));
+			dpt[i] = pte;
+			(*used)++;
+			continue;
+		}
 		if (!(pte & PTE_PRESENT))
 			continue;
+		/* A frame written since its swap copy: the copy is stale, and
+		 * after this fork no PTE of it may be dirty any more. */
+		if (pte & PTE_DIRTY)
+			swapslot_frame_drop(pa);
 		if (pte & UVM_PTE_SHARED) {
 			/* A shared mapping stays shared: same frame, same
 			 * bits, in both spaces. */
@@ -218,6 +230,42 @@ static bool table_present(struct vm_space *s, uint32_t va)
 	return (pde & PTE_PRESENT) != 0;
 }
 
+uint32_t uvm_pte(struct vm_space *s, uint32_t va)
+{
+	uint32_t pde, pte;
+	bool on = irq_save();
+	vm_walk(s, va, &pde, &pte);
+	irq_restore(on);
+	return (pde & PTE_PRESENT) ? pte : 0;
+}
+
+/* Set va's entry (its table must exist) to val; the old entry. */
+static uint32_t pte_set(struct vm_space *s, uint32_t va, uint32_t val)
+{
+	uint32_t *pd = vm_pd(s), pde = pd[VM_PDI(va)], *pt, old;
+	vm_release(pd);
+	if (!(pde & PTE_PRESENT))
+		return 0;
+	pt = vm_pt(s, VM_PDI(va), pde);
+	old = pt[VM_PTI(va)];
+	pt[VM_PTI(va)] = val;
+	vm_release(pt);
+	if (s == vm_current_space)
+		invlpg(va);
+	return old;
+}
+
+/* A swapped entry goes: its slot reference, and the table if now empty. */
+static void clear_swapped(struct vm_space *s, uint32_t va)
+{
+	uint32_t pde, pte;
+	vm_walk(s, va, &pde, &pte);
+	pte_set(s, va, 0);
+	swapslot_put(uvm_pte_slot(pte));
+	if (--(*vm_used_count(s, VM_PDI(va))) == 0)
+		vm_drop_table(s, VM_PDI(va), pde);
+}
+
 void uvm_unmap_range(struct vm_space *s, uint32_t start, uint32_t end)
 {
 	bool on = irq_save();
@@ -232,7 +280,9 @@ void uvm_unmap_range(struct vm_space *s, uint32_t start, uint32_t end)
 			va = next;
 			continue;
 		}
-		if (vm_unmap(s, va, &pa) == VM_OK)
+		if (uvm_pte_swapped(uvm_pte(s, va)))
+			clear_swapped(s, va);
+		else if (vm_unmap(s, va, &pa) == VM_OK)
 			pageref_put(pa & PTE_FRAME_MASK);
 		va += PAGE_SIZE;
 	}
@@ -279,6 +329,9 @@ void uvm_destroy(struct vm_space *s)
 			if (pt[i] & PTE_PRESENT) {
 				pageref_put(pt[i] & PTE_FRAME_MASK);
 				pt[i] = 0;
+			} else if (uvm_pte_swapped(pt[i])) {
+				swapslot_put(uvm_pte_slot(pt[i]));
+				pt[i] = 0;
 			}
 		vm_release(pt);
 		*vm_used_count(s, pdi) = 0;
@@ -292,13 +345,15 @@ void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 {
 	bool on = irq_save();
 	uint32_t *pd = vm_pd(s);
-	u->pages = u->shared = 0;
+	u->pages = u->shared = u->swapped = 0;
 	for (uint32_t pdi = 0; pdi < USER_PDES; pdi++) {
 		uint32_t pde = pd[pdi], *pt;
 		if (!(pde & PTE_PRESENT))
 			continue;
 		pt = vm_pt(s, pdi, pde);
 		for (uint32_t i = 0; i < VM_PTE_COUNT; i++) {
+			if (uvm_pte_swapped(pt[i]))
+				u->swapped++;
 			if (!(pt[i] & PTE_PRESENT))
 				continue;
 			u->pages++;
@@ -309,4 +364,91 @@ void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 	}
 	vm_release(pd);
 	irq_restore(on);
+}
+
+int uvm_evict_begin(struct vm_space *s, uint32_t va, struct uvm_victim *v)
+{
+	bool on = irq_save();
+	uint32_t pte = uvm_pte(s, va), copy;
+	if (!(pte & PTE_PRESENT)) {
+		irq_restore(on);
+		return VM_ENOENT;
+	}
+	v->va = va;
+	v->pa = pte & PTE_FRAME_MASK;
+	if (!pageref_get_ref(v->pa)) {
+		irq_restore(on);
+		return VM_ENOMEM;
+	}
+	copy = swapslot_frame_get(v->pa);
+	v->write = copy == SWAPSLOT_NONE || (pte & PTE_DIRTY);
+	if (v->write) {
+		swapslot_frame_drop(v->pa);
+		pte_set(s, va, pte & ~PTE_DIRTY);
+	}
+	irq_restore(on);
+	return VM_OK;
+}
+
+int uvm_evict_end(struct vm_space *s, struct uvm_victim *v, uint32_t slot)
+{
+	bool on = irq_save();
+	uint32_t pte = uvm_pte(s, v->va);
+	int rc = VM_OK;
+	if (!(pte & PTE_PRESENT) || (pte & PTE_FRAME_MASK) != v->pa ||
+	    (v->write && (slot == SWAPSLOT_NONE || (pte & PTE_DIRTY))) ||
+	    (!v->write && swapslot_frame_get(v->pa) == SWAPSLOT_NONE)) {
+		if (slot != SWAPSLOT_NONE)
+			swapslot_put(slot);
+		rc = VM_EEXIST;
+	} else {
+		if (slot != SWAPSLOT_NONE)
+			swapslot_frame_set(v->pa, slot);
+		slot = swapslot_frame_get(v->pa);
+		swapslot_get(slot); /* the entry's reference */
+		pte_set(s, v->va, (slot << UVM_PTE_SLOT_SHIFT) | UVM_PTE_SWAP);
+		pageref_put(v->pa); /* this mapping */
+	}
+	pageref_put(v->pa); /* the pin */
+	irq_restore(on);
+	return rc;
+}
+
+int uvm_swap_in(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t flags)
+{
+	bool on = irq_save();
+	uint32_t pte = uvm_pte(s, va);
+	if (!uvm_pte_swapped(pte)) {
+		irq_restore(on);
+		return VM_ENOENT;
+	}
+	pageref_first(pa);
+	/* The entry's reference moves to the frame: its clean copy. */
+	swapslot_frame_set(pa, uvm_pte_slot(pte));
+	pte_set(s, va, pa | VM_USER | (flags & VM_WRITE) | PTE_PRESENT);
+	irq_restore(on);
+	return VM_OK;
+}
+
+bool uvm_set_user(struct vm_space *s, uint32_t va, bool user)
+{
+	bool on = irq_save();
+	uint32_t pte = uvm_pte(s, va);
+	bool ok = (pte & PTE_PRESENT) != 0;
+	if (ok)
+		pte_set(s, va, user ? pte | PTE_USER : pte & ~PTE_USER);
+	irq_restore(on);
+	return ok;
+}
+
+uint32_t uvm_test_clear_accessed(struct vm_space *s, uint32_t va)
+{
+	bool on = irq_save();
+	uint32_t pte = uvm_pte(s, va);
+	if (!(pte & PTE_PRESENT))
+		pte = 0;
+	else if (pte & PTE_ACCESSED)
+		pte_set(s, va, pte & ~PTE_ACCESSED);
+	irq_restore(on);
+	return pte;
 }

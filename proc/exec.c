@@ -350,6 +350,7 @@ void exec_commit(struct proc *p, struct exec_image *img)
 	/* The table holds at least PROC_VMAS_MIN areas: room for the image's. */
 	_Static_assert(sizeof(img->vma) / sizeof(img->vma[0]) <= PROC_VMAS_MIN,
 		       "an exec image's areas fit the smallest area table");
+	resident_exit(p); /* the old image's resident set */
 	vma_drop_all(p);
 	p->vm = img->vm;
 	memcpy(p->vma, img->vma, sizeof(img->vma[0]) * (size_t)img->nvma);

@@ -26,6 +26,7 @@
 #include "mm/kheap.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
+#include "proc/swap.h"
 
 static struct task *fpu_owner;
 static bool ts_set;
@@ -179,14 +180,36 @@ static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
 	if (!(tf->cs & 3) || !p)
 		trap_fatal(tf);
 	rc = proc_resolve(p, addr, (tf->error & PF_WRITE) != 0);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Trace mode: step this one instruction, then hide the page
+		 * again at the #DB (proc/resident.c). */
+		if (resident_trace_step(p, addr))
+			tf->eflags |= EFLAGS_TF;
 		return tf; /* resolved: the instruction runs again */
+	}
 	if (rc == -ENOMEM)
 		kill_for(tf, SIGKILL, addr, "out of memory");
+	if (rc == -ENOSPC)
+		kill_for(tf, SIGKILL, addr, "out of swap space");
+	if (rc == -EIO)
+		return raise_or_kill(tf, SIGBUS, BUS_ADRERR, addr,
+				     "swap I/O error");
 	if (tf->error & PF_PRESENT)
 		return raise_or_kill(tf, SIGSEGV, SEGV_ACCERR, addr,
 				     "protection");
 	return raise_or_kill(tf, SIGSEGV, SEGV_MAPERR, addr, "not mapped");
+}
+
+/* #DB: the end of a traced instruction's single step, or a real debug
+ * trap (SIGTRAP, as before). */
+static TRAP_CALL struct trap_frame *debug_trap(struct trap_frame *tf)
+{
+	struct proc *p = proc_current();
+	if ((tf->cs & 3) && p && resident_trace_done(p)) {
+		tf->eflags &= ~EFLAGS_TF;
+		return tf;
+	}
+	return user_exception(tf);
 }
 
 static TRAP_CALL struct trap_frame *no_fpu(struct trap_frame *tf)
@@ -217,6 +240,7 @@ void fault_init(void)
 			trap_register(v, user_exception);
 	}
 	trap_register(T_PAGE_FAULT, page_fault);
+	trap_register(T_DEBUG, debug_trap);
 	trap_register(T_NO_FPU, no_fpu);
 	sched_set_switch_hook(proc_switch);
 }

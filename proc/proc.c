@@ -155,6 +155,7 @@ static void close_all(struct proc *p)
 void proc_discard(struct proc *p)
 {
 	close_all(p);
+	resident_exit(p);
 	vma_drop_all(p);
 	if (p->vm) {
 		uvm_destroy(p->vm);
@@ -196,7 +197,8 @@ int proc_fork(struct trap_frame *tf)
 	struct proc *parent = proc_current(), *c = proc_alloc(parent->name);
 	if (!c)
 		return -ENOMEM;
-	if (uvm_fork(c->vm, parent->vm, proc_fork_eager) != VM_OK) {
+	if (uvm_fork(c->vm, parent->vm, proc_fork_eager) != VM_OK ||
+	    resident_fork(c, parent) < 0) {
 		proc_discard(c);
 		return -ENOMEM;
 	}
@@ -278,6 +280,12 @@ void proc_exit(int wstatus)
 		thread_kill_others(p, t);
 	p->threads = NULL;
 	p->nthreads = 0;
+	/* Then, with no other thread left to fault a page in, and while it
+	 * is still itself (its space, its TLS segment): this may sleep until
+	 * another process's page-out of one of its pages ends, and a task
+	 * that sleeps after giving up its TLS would come back to a segment
+	 * register the GDT no longer backs. */
+	resident_exit(p);
 	close_all(p);
 	ipc_sem_exit(p); /* SEM_UNDO's adjustments */
 	fpu_task_gone(t);
@@ -400,6 +408,7 @@ void proc_init(void)
 		panic("proc_init: no memory for the frame reference counts");
 	proc_fork_eager = cmdline_bool("fork.copy", false);
 	fault_init();
+	swap_init();
 	tty_init();
 	signal_init();
 	pipe_set_holder_finder(pipe_holder);

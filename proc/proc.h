@@ -40,6 +40,7 @@
 #include "fs/file.h"
 #include "mm/vm.h"
 #include "proc/signum.h"
+#include "proc/vmstat.h"
 #include "sched/task.h"
 
 #define PROC_NAME_MAX 16
@@ -130,6 +131,8 @@ struct proc {
 	uint64_t cow_faults, lazy_faults;
 	uint64_t file_faults; /* pages loaded from the program file */
 	struct sem_undo *sem_undo; /* System V semaphores' SEM_UNDO (ipc.h) */
+	struct resident *rs;	/* its resident set (proc/resident.c) */
+	struct vm_counters vmc; /* minor/major faults, swap-ins... */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */
@@ -255,6 +258,20 @@ void signal_fork_task(struct task *child_task);
 void signal_kill_thread(struct task *t);
 /* The process is gone (exit, or a fork that failed): its table too. */
 void signal_proc_gone(struct proc *p);
+/* Make va present (and writable if write): a lazy zero page, a
+ * copy-on-write copy, a page read back from swap, or a traced page made
+ * visible (proc/resident.c).  0, -EFAULT (no area, no permission),
+ * -ENOMEM, -ENOSPC (out of swap), -EIO (swap I/O failed). */
+int proc_resolve(struct proc *p, uint32_t va, bool write);
+
+/* Swap (proc/swap.h has the rest).  Boot: slots on the disk (if any),
+ * vm.frames= and vm.policy= (proc/swap.c). */
+void swap_init(void);
+/* The child's resident set: a copy of the parent's (proc/resident.c). */
+int resident_fork(struct proc *child, struct proc *parent);
+/* p's address space is about to go (exit, exec): wait for its page-outs
+ * in flight, free its resident set (proc/resident.c). */
+void resident_exit(struct proc *p);
 
 /* The exceptions of user code (proc/fault.c). */
 void fault_init(void);

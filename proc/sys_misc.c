@@ -8,8 +8,10 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/swapslot.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "proc/syscall.h"
 #include "proc/thread.h"
 #include "proc/uaccess.h"
@@ -361,6 +363,54 @@ static int32_t sys_keel_open_files(struct trap_frame *tf)
 	return (int32_t)file_count();
 }
 
+/* keel_vm_limit(req): p's resident limit and policy (struct
+ * keel_vm_limit_req, proc/swap.h).  0, -EFAULT, -EINVAL, -ENOMEM. */
+static int32_t sys_keel_vm_limit(struct trap_frame *tf)
+{
+	struct keel_vm_limit_req r;
+	int rc = copy_from_user(&r, A1, sizeof(r));
+	if (rc < 0)
+		return rc;
+	return resident_set_limit(proc_current(), &r);
+}
+
+/* keel_vm_trace(buf, max): buf[0] references so far, [1] the last was a
+ * hit, [2] its victim page (-1: none), [3] resident pages, then up to
+ * max - 4 of them in the policy's order.  The pages given, or -errno. */
+static int32_t sys_keel_vm_trace(struct trap_frame *tf)
+{
+	uint32_t buf[4 + 64];
+	uint32_t max = A2 < 4 + 64 ? A2 : 4 + 64;
+	int n = resident_trace_report(proc_current(), buf, max);
+	if (n < 0)
+		return n;
+	int rc = copy_to_user(A1, buf, (4 + (uint32_t)n) * 4);
+	return rc < 0 ? rc : n;
+}
+
+/* keel_vm_stat(pid, out): out[0..5] the counters of enum vm_event for
+ * pid (0: the caller, -1: the whole kernel), [6] its resident pages,
+ * [7] swap slots in use, [8] swap slots in all, [9] free frames. */
+static int32_t sys_keel_vm_stat(struct trap_frame *tf)
+{
+	uint64_t out[10];
+	struct proc *p = NULL;
+	if ((int32_t)A1 == -1) {
+		swap_totals(out);
+	} else {
+		p = (int32_t)A1 == 0 ? proc_current() : proc_find((int32_t)A1);
+		if (!p || p->state != PROC_ALIVE)
+			return -ESRCH;
+		for (int i = 0; i < VM_NEVENTS; i++)
+			out[i] = p->vmc.n[i];
+	}
+	out[6] = p ? resident_count(p) : 0;
+	out[7] = swapslot_used();
+	out[8] = swapslot_total();
+	out[9] = frame_free_count();
+	return copy_to_user(A2, out, sizeof(out));
+}
+
 void sys_misc_init(void)
 {
 	syscall_set(1, "exit", "d", sys_exit);
@@ -399,4 +449,8 @@ void sys_misc_init(void)
 		    sys_keel_open_files);
 	syscall_set(SYS_KEEL_TICKETS, "keel_tickets", "dd", sys_keel_tickets);
 	syscall_set(SYS_KEEL_KSTAT, "keel_kstat", "d", sys_keel_kstat);
+	syscall_set(SYS_KEEL_VM_LIMIT, "keel_vm_limit", "p", sys_keel_vm_limit);
+	syscall_set(SYS_KEEL_VM_TRACE, "keel_vm_trace", "pd",
+		    sys_keel_vm_trace);
+	syscall_set(SYS_KEEL_VM_STAT, "keel_vm_stat", "dp", sys_keel_vm_stat);
 }

@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "proc/ipc.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "proc/uaccess.h"
 
 #define NSYSCALLS 1012 /* numbers 0 .. 1011 */
@@ -236,6 +237,7 @@ static TRAP_CALL struct trap_frame *syscall_trap(struct trap_frame *tf)
 		out = console_bytes_out();
 	}
 	r = fn ? fn(tf) : -ENOSYS;
+	resident_pin(p, 0, 0); /* its user buffers may be evicted again */
 	if (traced && nr != 1 && nr != 252) {
 		if (!broken && console_bytes_out() != out)
 			kprintf(" ...\n"), broken = true;

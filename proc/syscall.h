@@ -15,6 +15,10 @@
  *   1001  keel_open_files()    open-file objects in the whole system
  *   1002  keel_tickets(pid, n) a process's lottery/stride tickets: set
  *                              them (n > 0) and read them (pid 0: self)
+ *   1003  keel_vm_limit(lim)   a resident limit and replacement policy
+ *                              for the caller (proc/swap.h)
+ *   1004  keel_vm_trace(...)   the last traced reference (pagetouch)
+ *   1005  keel_vm_stat(...)    vmstat counters
  *   1010  keel_kstat(which)    a kernel figure (KSTAT_*): heap bytes in
  *                              use, tasks, futex waiters; -EINVAL else
  *   1011  keel_ipc_objects()   System V IPC objects alive (proc/ipc.h)
@@ -35,6 +39,9 @@
 #define SYS_KEEL_FREE_FRAMES 1000
 #define SYS_KEEL_OPEN_FILES  1001
 #define SYS_KEEL_TICKETS     1002
+#define SYS_KEEL_VM_LIMIT    1003 /* resident limit, policy (proc/swap.h) */
+#define SYS_KEEL_VM_TRACE    1004 /* the last traced reference */
+#define SYS_KEEL_VM_STAT     1005 /* vmstat counters */
 #define SYS_KEEL_KSTAT	     1010
 /* keel_kstat(which)'s figures (threadtests' leak checks). */
 #define KSTAT_HEAP_BYTES    0 /* kernel heap bytes in use */

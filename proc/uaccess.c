@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 
 /* Is the page at va usable as it is, without a fault? */
 static bool page_ok(struct proc *p, uint32_t va, bool write)
@@ -34,6 +35,9 @@ int uaccess_check(uint32_t ptr, uint32_t len, bool write)
 	if (!p || !uaccess_range_ok(ptr, len))
 		return -EFAULT;
 	end = ptr + len;
+	/* Pinned until the system call returns (proc/syscall.c): the
+	 * kernel follows the pointer after this check. */
+	resident_pin(p, PAGE_ALIGN_DOWN(ptr), end);
 	for (uint32_t va = PAGE_ALIGN_DOWN(ptr); va < end; va += PAGE_SIZE) {
 		if (page_ok(p, va, write))
 			continue;

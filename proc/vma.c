@@ -18,6 +18,7 @@
 #include "mm/shmem.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 
 struct vma *vma_find(struct proc *p, uint32_t va)
 {
@@ -190,6 +191,7 @@ bool vma_remove(struct proc *p, uint32_t start, uint32_t end)
 		}
 	}
 	uvm_unmap_range(p->vm, start, end);
+	resident_forget(p, start, end);
 	return true;
 }
 
@@ -292,16 +294,49 @@ int proc_resolve(struct proc *p, uint32_t va, bool write)
 	if (write && !(v->prot & PROT_WRITE))
 		return -EFAULT;
 	vm_walk(p->vm, page, &pde, &pte);
-	if ((pde & PTE_PRESENT) && (pte & PTE_PRESENT)) {
+	if (!(pde & PTE_PRESENT))
+		pte = 0;
+	if (pte & PTE_PRESENT) {
+		if (!(pte & PTE_USER)) {
+			/* Hidden by trace mode (the area allows access, so
+			 * nothing else clears the bit): a hit. */
+			resident_hit(p, page);
+			pte |= PTE_USER;
+		}
 		if (!write || (pte & PTE_WRITABLE))
-			return (pte & PTE_USER) ? 0 : -EFAULT;
+			return 0;
+		rc = resident_reserve(p);
+		if (rc < 0)
+			return rc;
 		rc = uvm_make_writable(p->vm, page); /* copy-on-write */
-		if (rc == VM_OK)
+		if (rc == VM_OK) {
 			p->cow_faults++;
-	} else if (v->flags & VMA_SHARED) {
-		rc = resolve_shared(p, v, page);
-	} else {
-		rc = fill_page(p, v, page);
+			vm_count(p, VM_MINOR);
+		}
+		return rc == VM_OK ? 0 : -ENOMEM;
 	}
-	return rc == VM_OK ? 0 : -ENOMEM;
+	if (v->flags & VMA_SHARED) {
+		/* A shared object's page joins no resident set: shared pages
+		 * are never evicted (their sharers would part). */
+		if (resolve_shared(p, v, page) != VM_OK)
+			return -ENOMEM;
+		vm_count(p, VM_MINOR);
+		return 0;
+	}
+	rc = resident_make_room(p, page);
+	if (rc < 0)
+		return rc;
+	if (uvm_pte_swapped(uvm_pte(p->vm, page))) {
+		/* A major fault: the page comes back from its swap slot. */
+		rc = swap_in(p, page, (v->prot & PROT_WRITE) ? VM_WRITE : 0);
+		if (rc < 0)
+			return rc;
+	} else {
+		/* Zeros, or the program file's bytes (fill_page). */
+		if (fill_page(p, v, page) != VM_OK)
+			return -ENOMEM;
+		vm_count(p, VM_MINOR);
+	}
+	resident_note(p, page);
+	return 0;
 }

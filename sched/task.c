@@ -669,6 +669,11 @@ bool wq_wake_one(struct wait_queue *wq)
 		t->state = TASK_READY;
 		cls->wake(t);
 		trace_event("IO_DONE by", t);
+		/* Woken while the CPU idles (an interrupt handler's wake-up,
+		 * IRQ 14 for a disk request): switch at this interrupt's exit,
+		 * not at the next tick, or every sector costs a tick. */
+		if (current == idle)
+			need_resched = true;
 	}
 	irq_restore(on);
 	return t != NULL;

@@ -50,4 +50,7 @@ int shell_cmd_test(int argc, char **argv);
 int shell_cmd_reboot(int argc, char **argv);
 int shell_cmd_halt(int argc, char **argv);
 
+/* `mem`'s swap and paging lines (shell_mm.c). */
+void shell_swap_summary(void);
+
 #endif

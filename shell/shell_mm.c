@@ -13,10 +13,12 @@
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "mm/kheap.h"
+#include "mm/swapslot.h"
 #include "mm/tlb_demo.h"
 #include "mm/uvm.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
 
@@ -25,6 +27,24 @@
 #define KIB(bytes)	 ((uint32_t)((bytes) >> 10))
 
 /* ---------------------------------------------------------------- mem -- */
+
+/* The swap area and the kernel-wide paging counters (vmstat). */
+void shell_swap_summary(void)
+{
+	uint64_t c[VM_NEVENTS];
+	swap_totals(c);
+	if (swap_enabled())
+		shell_printf("swap: %u of %u slots in use (4 KiB each)\n",
+			     swapslot_used(), swapslot_total());
+	else
+		shell_printf("swap: none (no disk)\n");
+	shell_printf("paging: %llu minor, %llu major faults, %llu swap-ins, "
+		     "%llu swap-outs (%llu written back), %llu traced hits; "
+		     "vm.frames=%u vm.policy=%s\n",
+		     c[VM_MINOR], c[VM_MAJOR], c[VM_SWAP_IN], c[VM_SWAP_OUT],
+		     c[VM_WRITEBACK], c[VM_SOFT], resident_default_frames,
+		     vmp_name(resident_default_policy));
+}
 
 int shell_cmd_mem(int argc, char **argv)
 {
@@ -42,6 +62,7 @@ int shell_cmd_mem(int argc, char **argv)
 		     total - free - reserved, FRAME_SIZE >> 10,
 		     (total - free - reserved) * (FRAME_SIZE >> 10),
 		     kheap_pages(), vm_page_tables_in_use());
+	shell_swap_summary();
 	return SHELL_OK;
 }
 

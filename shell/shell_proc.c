@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "mm/uvm.h"
 #include "proc/proc.h"
+#include "proc/swap.h"
 #include "proc/syscall.h"
 #include "shell/shell.h"
 #include "shell/shell_cmd.h"
@@ -31,6 +32,8 @@ struct proc_row {
 	uint64_t syscalls, cow, lazy;
 	int nthreads;
 	struct thread_row threads[THREAD_ROWS];
+	struct vm_counters vmc;
+	uint32_t resident;
 };
 
 struct proc_snap {
@@ -60,6 +63,8 @@ static void take(struct proc *p, void *ctx)
 	r->syscalls = p->syscalls;
 	r->cow = p->cow_faults;
 	r->lazy = p->lazy_faults;
+	r->vmc = p->vmc;
+	r->resident = resident_count(p);
 	r->nthreads = p->state == PROC_ALIVE ? p->nthreads : 0;
 	int i = 0;
 	for (struct task *t = p->threads; t && i < THREAD_ROWS;
@@ -110,6 +115,18 @@ void shell_proc_list(void)
 			     r->use.shared, r->vmas, r->syscalls, r->cow,
 			     r->lazy);
 		list_threads(r);
+	}
+	shell_printf("paging (vmstat: minor/major faults, pages swapped in, "
+		     "evicted, written back; resident set; in swap):\n");
+	shell_printf("  pid    minor    major  swapins swapouts writebacks "
+		     "resident swapped\n");
+	for (int i = snap.n - 1; i >= 0; i--) {
+		const struct proc_row *r = &snap.rows[i];
+		shell_printf("%5d %8u %8u %8u %8u %10u %8u %7u\n", r->pid,
+			     r->vmc.n[VM_MINOR], r->vmc.n[VM_MAJOR],
+			     r->vmc.n[VM_SWAP_IN], r->vmc.n[VM_SWAP_OUT],
+			     r->vmc.n[VM_WRITEBACK], r->resident,
+			     r->use.swapped);
 	}
 	if (snap.total > snap.n)
 		shell_printf("... and %d more\n", snap.total - snap.n);

@@ -19,6 +19,31 @@
  * (Linux: ENOSYS). */
 long keel_free_frames(void);
 
+/* keel_vm_limit(&req), keel_vm_trace(buf, max), keel_vm_stat(pid, out):
+ * resident limits and policies, the last traced reference, vmstat's
+ * counters (proc/swap.h and proc/sys_misc.c in the kernel). */
+#define KEEL_SYS_VM_LIMIT 1003
+#define KEEL_SYS_VM_TRACE 1004
+#define KEEL_SYS_VM_STAT  1005
+#define KEEL_VM_TRACE	  1u /* every reference seen (pagetouch) */
+
+struct keel_vm_limit_req {
+	unsigned int frames;	 /* the most resident pages; 0: no limit */
+	int policy;		 /* enum vmp_kind, or -1: the boot default */
+	unsigned int flags;	 /* KEEL_VM_TRACE */
+	unsigned int lo, pages;	 /* the managed region; pages 0: all */
+	int seed;		 /* rand, clock: random.seed(seed) */
+	unsigned int skip;	 /* random() draws to discard first */
+	int clockbits;		 /* OSTEP's -b */
+	unsigned int future;	 /* opt, unopt: the page list (pointer) */
+	unsigned int future_len; /* its length */
+};
+
+/* vmstat: out[0..5] minor, major, swap-ins, swap-outs, write-backs, soft
+ * faults; [6] resident pages; [7] swap slots used, [8] in all; [9] free
+ * frames.  pid 0: the caller; -1: the whole kernel. */
+#define KEEL_VMSTAT_WORDS 10
+
 /* "SIGSEGV" for 11, and so on; "SIG?" for a number it does not know. */
 const char *sig_name(int sig);
 

@@ -3,7 +3,7 @@
 # with QEMU started as `make debug-server` (halted, gdb stub on :1234).
 # Run it from the repo root (make does); the helpers' commands (keel-ps,
 # keel-mlfq, keel-vtop, keel-ptdump, keel-heap, keel-frames, keel-trapframe,
-# keel-locks, keel-deadlock;
+# keel-locks, keel-deadlock, keel-vmstat;
 # keel-help lists them) come from keel-helpers.gdb, which also sets the
 # pagination, confirmation and disassembly options.
 source tools/gdb/keel-helpers.gdb

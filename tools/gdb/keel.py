@@ -1470,6 +1470,42 @@ no preemption, circular wait."""
                 int(tasks[c[0]]["id"])))
 
 
+class KeelVmstat(KeelCommand):
+    """Paging counters: keel-vmstat
+
+The kernel-wide totals (proc/swap.c's totals: minor and major faults,
+swap-ins, swap-outs, dirty write-backs, traced hits), the swap area's slots
+(mm/swapslot.c), then each process's own counters (struct proc's vmc) and
+its resident-set size (proc/resident.c), as the console's ps and mem show
+them."""
+
+    EVENTS = ("minor", "major", "swapins", "swapouts", "writebacks", "soft")
+
+    def __init__(self):
+        super().__init__("keel-vmstat")
+
+    def run(self, arg):
+        totals = kvar("swap.c", "totals")
+        print("totals: " + ", ".join("%s %d" % (n, int(totals[i]))
+                                     for i, n in enumerate(self.EVENTS)))
+        if int(kvar("swap.c", "enabled")):
+            print("swap: %d of %d slots in use" % (
+                int(kvar("swapslot.c", "nused")),
+                int(kvar("swapslot.c", "nslots"))))
+        else:
+            print("swap: none (no disk)")
+        print("  %5s %-16s %s %8s" % ("pid", "name", " ".join(
+            "%10s" % n for n in self.EVENTS), "resident"))
+        for p in processes():
+            c = p["vmc"]["n"]
+            rs = int(p["rs"])
+            res = int(p["rs"].dereference()["v"]["count"]) if rs else 0
+            print("  %5d %-16s %s %8d" % (
+                int(p["pid"]), cstring(p["name"]),
+                " ".join("%10d" % int(c[i]) for i in range(len(self.EVENTS))),
+                res))
+
+
 class KeelHelp(gdb.Command):
     """List keel's gdb commands: keel-help"""
 
@@ -1483,8 +1519,9 @@ class KeelHelp(gdb.Command):
 
 
 COMMANDS = ("keel-ps", "keel-mlfq", "keel-vtop", "keel-ptdump", "keel-heap",
-            "keel-frames", "keel-trapframe", "keel-locks", "keel-deadlock")
+            "keel-frames", "keel-trapframe", "keel-locks", "keel-deadlock",
+            "keel-vmstat")
 for cls in (KeelPs, KeelMlfq, KeelVtop, KeelPtdump, KeelHeap, KeelFrames,
-            KeelTrapframe, KeelLocks, KeelDeadlock, KeelHelp):
+            KeelTrapframe, KeelLocks, KeelDeadlock, KeelVmstat, KeelHelp):
     cls()
 print("keel gdb helpers: %s (keel-help; help keel-ps)" % " ".join(COMMANDS))
