@@ -191,6 +191,10 @@ static inline struct vmp_frame *vmp_at(const struct vmp *v, uint32_t i)
 	return &v->frames[j >= v->p.capacity ? j - v->p.capacity : j];
 }
 
+/* Give the set a new array of capacity >= count frames (a set that grows):
+ * the pages move to frames[0 .. count - 1] in list order, head to 0. */
+void vmp_relocate(struct vmp *v, struct vmp_frame *frames, uint32_t capacity);
+
 int vmp_find(const struct vmp *v, vmp_page_t page);
 static inline bool vmp_full(const struct vmp *v)
 {

@@ -82,6 +82,16 @@ int vmp_find(const struct vmp *v, vmp_page_t page)
 	return -1;
 }
 
+void vmp_relocate(struct vmp *v, struct vmp_frame *frames, uint32_t capacity)
+{
+	kassert(capacity >= v->count);
+	for (uint32_t i = 0; i < v->count; i++)
+		frames[i] = *vmp_at(v, i);
+	v->frames = frames;
+	v->head = 0;
+	v->p.capacity = capacity;
+}
+
 static uint32_t ring_next(const struct vmp *v, uint32_t j)
 {
 	return j + 1 >= v->p.capacity ? 0 : j + 1;

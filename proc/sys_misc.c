@@ -407,6 +407,7 @@ static int32_t sys_keel_vm_stat(struct trap_frame *tf)
 	out[6] = p ? resident_count(p) : 0;
 	out[7] = swapslot_used();
 	out[8] = swapslot_total();
+	kheap_release(); /* as keel_free_frames: the trim hysteresis */
 	out[9] = frame_free_count();
 	return copy_to_user(A2, out, sizeof(out));
 }
