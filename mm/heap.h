@@ -348,6 +348,14 @@ void *heap_realloc(struct heap *h, void *p, size_t size, uintptr_t caller);
  * block dump, a test that ends with an empty heap.
  */
 void heap_flush(struct heap *h);
+/*
+ * Gives back every whole free page at the end of the heap now, however few
+ * (a free normally gives them back only from HEAP_TRIM_PAGES_DEFAULT on,
+ * so that a heap hovering at a page boundary does not map and unmap it
+ * again and again).  After heap_flush, for a count of free memory that
+ * does not depend on where the heap's last block happened to fall.
+ */
+void heap_trim(struct heap *h);
 
 /* The bytes usable at p (>= what was asked).  Checks p like heap_free. */
 size_t heap_usable_size(const struct heap *h, const void *p, uintptr_t caller);

@@ -122,6 +122,17 @@ static void trim(struct heap *h, struct heap_block *b)
 	write_epilogue(h, pa);
 }
 
+void heap_trim(struct heap *h)
+{
+	struct heap_block *w = heap_wilderness(h);
+	uint32_t saved = h->trim_pages;
+	if (!w)
+		return;
+	h->trim_pages = 1;
+	trim(h, w);
+	h->trim_pages = saved;
+}
+
 /* ------------------------------------------------ freeing, coalescing --- */
 
 /* Puts a free, coalesced block on its list, or leaves it as the wilderness

@@ -118,6 +118,14 @@ void *kmalloc_aligned(size_t size, size_t align)
 	return p;
 }
 
+void kheap_release(void)
+{
+	bool on = irq_save();
+	heap_flush(&kheap);
+	heap_trim(&kheap);
+	irq_restore(on);
+}
+
 void kheap_stats(struct heap_stats *s)
 {
 	bool on = irq_save();

@@ -43,6 +43,9 @@ void *kcalloc(size_t n, size_t size);
 void *krealloc(void *p, size_t size);
 void *kmalloc_aligned(size_t size, size_t align);
 
+/* Flush the quick lists and give back every free page at the heap's end
+ * (heap_flush, heap_trim): free frames then no longer depend on layout. */
+void kheap_release(void);
 void kheap_stats(struct heap_stats *s);
 /* Walk every block and list; false with a description of the first
  * broken invariant. */

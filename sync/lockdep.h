@@ -56,7 +56,7 @@
 
 #define LOCKDEP_MAX_CLASSES 64
 #define LOCKDEP_MAX_ORDERS  256
-#define LOCKDEP_MAX_HELD    12
+#define LOCKDEP_MAX_HELD    8
 #define LOCKDEP_NAME_MAX    16
 
 /* One per lock init site (static storage): the class's identity. */
