@@ -320,6 +320,11 @@ static int32_t sys_set_tid_address(struct trap_frame *tf)
 	return task_current()->tid;
 }
 
+/*
+ * Free frames, for usertests' leak check: the kernel heap first gives
+ * back its free tail, which it otherwise keeps up to three pages of (a
+ * bigger struct task moves where the heap ends, not what it holds).
+ */
 static int32_t sys_keel_free_frames(struct trap_frame *tf)
 {
 	(void)tf;

@@ -58,16 +58,16 @@ static int mutex_take(struct mutex *m, uintptr_t site, bool interruptible)
 		lockdep_might_sleep("mutex_lock", site);
 	on = irq_save();
 	spin_lock(&m->guard);
-	if (m->owner == me) {
+	if (m->owner && m->owner == me) {
 		spin_unlock(&m->guard);
 		irq_restore(on);
 		kfatal("mutex_lock: '%s' is already held by task %d '%s' "
 		       "(a mutex is not recursive)",
 		       m->dep.name, me->id, me->name);
 	}
+	/* Before sleeping: a report comes out before the hang. */
 	if (lockdep_active)
-		lockdep_acquire(&m->dep,
-				site); /* before sleeping: report, then hang */
+		lockdep_acquire(&m->dep, site);
 	if (m->owner)
 		m->contended++;
 	while (m->owner && m->owner != me) {

@@ -333,6 +333,7 @@ static void wake_sleepers(uint64_t now)
 		struct task *t = sleepers;
 		sleepers = t->sleep_link;
 		t->sleep_link = NULL;
+		t->wait_what = NULL;
 		t->state = TASK_READY;
 		cls->wake(t);
 		trace_event("IO_DONE by", t);
@@ -571,8 +572,7 @@ void task_sleep(uint32_t n)
 		cls->block(current);
 		trace_event("IO_START by", current);
 		sleepers_insert(current);
-		reschedule();
-		current->wait_what = NULL;
+		reschedule(); /* wake_sleepers or task_interrupt clears the why */
 	}
 	irq_restore(on);
 }
@@ -597,6 +597,7 @@ bool task_interrupt(struct task *t)
 		for (struct task **p = &sleepers; *p; p = &(*p)->sleep_link)
 			if (*p == t) {
 				*p = t->sleep_link;
+				t->wait_what = NULL;
 				woken = true;
 				break;
 			}

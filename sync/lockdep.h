@@ -33,8 +33,8 @@
  *
  * On or off: `lockdep=on|off`; by default on when the kernel boots to run
  * its self-tests (`test`), off otherwise.  The reason is its price: an
- * acquire and release pair of a spinlock costs about 30 instructions
- * alone and about 130 with the validator (`make bench`:
+ * acquire and release pair of a spinlock costs about 40 instructions
+ * alone and about 170 with the validator (`make bench`:
  * spin_lock_unlock and spin_lock_unlock_lockdep), which would take the
  * frame allocator past its target of 200 instructions an alloc and free
  * pair.  Linux makes the same choice (CONFIG_PROVE_LOCKING is a debug
@@ -56,7 +56,7 @@
 
 #define LOCKDEP_MAX_CLASSES 64
 #define LOCKDEP_MAX_ORDERS  256
-#define LOCKDEP_MAX_HELD    12
+#define LOCKDEP_MAX_HELD    8
 #define LOCKDEP_NAME_MAX    16
 
 /* One per lock init site (static storage): the class's identity. */

@@ -10,6 +10,11 @@
 
 struct cpu_irq_state cpu_irq_state;
 
+__attribute__((noinline)) uintptr_t spin_here_(void)
+{
+	return (uintptr_t)__builtin_return_address(0);
+}
+
 void irq_push(void)
 {
 	irq_push_fast();

@@ -1389,7 +1389,7 @@ wait_name, wait_obj and wait_owner).  Last, the task list's spinlock
         norders = int(kvar("lockdep.c", "norders"))
         orders = kvar("lockdep.c", "orders")
         print("lockdep %s: %d classes, %d orders" % (
-            "on" if bool(kvar("lockdep.c", "enabled")) else "off",
+            "on" if bool(kvar("lockdep.c", "lockdep_active")) else "off",
             len(names), norders))
         for i in range(norders):
             o = orders[i]
