@@ -659,6 +659,18 @@ static void *wait_forever(void *arg)
 	return NULL;
 }
 
+static int never_fd[2];
+
+static void *read_forever(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (;;)
+		if (read(never_fd[0], &c, 1) == 0)
+			return NULL; /* never: the write end stays open */
+}
+
 static void *exit_three(void *arg)
 {
 	(void)arg;
@@ -673,6 +685,8 @@ static int group_exits_three(void)
 	pthread_create(&t, NULL, sleep_forever, NULL);
 	pthread_create(&t, NULL, spin_forever, NULL);
 	pthread_create(&t, NULL, wait_forever, NULL);
+	if (pipe(never_fd) == 0)
+		pthread_create(&t, NULL, read_forever, NULL);
 	pthread_create(&t, NULL, exit_three, NULL);
 	for (;;)
 		pause();
@@ -711,8 +725,8 @@ static int last_thread_exit_code(void)
 }
 
 /* exit_group from any thread ends all of them (blocked in pause, in a
- * futex, or spinning) and its parent sees one status, once; the main
- * thread's pthread_exit leaves the others running; the last thread's
+ * futex, reading a pipe, or spinning) and its parent sees one status, once; the
+ * main thread's pthread_exit leaves the others running; the last thread's
  * exit(9) is the process's exit status. */
 static int case_exit_vs_exit_group(void)
 {
