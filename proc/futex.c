@@ -133,12 +133,15 @@ static int futex_wait(uint32_t uaddr, uint32_t val, uint32_t uts, bool time64)
 }
 
 /* Wake up to n waiters on (space, addr), then move up to m more to
- * addr2 (m 0: none).  The number woken. */
+ * addr2 (m 0: none).  The number woken; *moved (if not NULL) the number
+ * moved. */
 static int wake_requeue(struct vm_space *space, uint32_t addr, int n, int m,
-			uint32_t addr2)
+			uint32_t addr2, int *moved)
 {
 	struct futex_waiter **pp = bucket(space, addr), *w;
 	int woken = 0;
+	if (moved)
+		*moved = 0;
 	while ((w = *pp) != NULL && (woken < n || m > 0)) {
 		if (w->space != space || w->addr != addr) {
 			pp = &w->next;
@@ -154,6 +157,8 @@ static int wake_requeue(struct vm_space *space, uint32_t addr, int n, int m,
 			w->addr = addr2;
 			enqueue(w);
 			m--;
+			if (moved)
+				(*moved)++;
 		}
 	}
 	return woken;
@@ -162,7 +167,7 @@ static int wake_requeue(struct vm_space *space, uint32_t addr, int n, int m,
 int futex_wake(struct vm_space *space, uint32_t uaddr, int n)
 {
 	bool on = irq_save();
-	int woken = wake_requeue(space, uaddr, n, 0, 0);
+	int woken = wake_requeue(space, uaddr, n, 0, 0, NULL);
 	irq_restore(on);
 	return woken;
 }
@@ -173,7 +178,7 @@ int futex_call(uint32_t uaddr, uint32_t op, uint32_t val, uint32_t arg4,
 	struct vm_space *space = task_current()->space;
 	uint32_t cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	uint32_t now;
-	int rc;
+	int rc, woken, moved;
 	if (uaddr & 3)
 		return -EINVAL;
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT)
@@ -184,8 +189,8 @@ int futex_call(uint32_t uaddr, uint32_t op, uint32_t val, uint32_t arg4,
 			return -ENOSYS; /* only with WAIT_BITSET in Linux */
 		return futex_wait(uaddr, val, arg4, time64);
 	case FUTEX_WAKE:
-		return wake_requeue(space, uaddr, (int)(val & 0x7fffffff), 0,
-				    0);
+		return wake_requeue(space, uaddr, (int)(val & 0x7fffffff), 0, 0,
+				    NULL);
 	case FUTEX_CMP_REQUEUE:
 		rc = copy_from_user(&now, uaddr, 4);
 		if (rc < 0)
@@ -196,8 +201,10 @@ int futex_call(uint32_t uaddr, uint32_t op, uint32_t val, uint32_t arg4,
 	case FUTEX_REQUEUE:
 		if (uaddr2 & 3)
 			return -EINVAL;
-		return wake_requeue(space, uaddr, (int)(val & 0x7fffffff),
-				    (int)(arg4 & 0x7fffffff), uaddr2);
+		woken = wake_requeue(space, uaddr, (int)(val & 0x7fffffff),
+				     (int)(arg4 & 0x7fffffff), uaddr2, &moved);
+		/* Linux: REQUEUE counts the woken, CMP_REQUEUE both. */
+		return cmd == FUTEX_CMP_REQUEUE ? woken + moved : woken;
 	default:
 		return -ENOSYS;
 	}

@@ -109,9 +109,10 @@ int thread_read_tls(uint32_t uaddr, uint64_t *desc, uint32_t *flags);
  *     relative timeout (struct timespec; time64 with time64 true) passes
  *     (-ETIMEDOUT), or a signal arrives (-EINTR); -EAGAIN if it differs.
  *   WAKE(n): wake up to n waiters, oldest first; the number woken.
- *   REQUEUE(n, m, uaddr2): wake n, move up to m more to uaddr2's queue.
- *   CMP_REQUEUE(n, m, uaddr2, val3): the same if *uaddr == val3, else
- *     -EAGAIN.
+ *   REQUEUE(n, m, uaddr2): wake n, move up to m more to uaddr2's queue;
+ *     the number woken.
+ *   CMP_REQUEUE(n, m, uaddr2, val3): the same if *uaddr == val3 (else
+ *     -EAGAIN); the number woken and moved.
  * -EINVAL for a misaligned address or bad timespec, -EFAULT for a bad
  * pointer, -ENOSYS for other operations.
  */

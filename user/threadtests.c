@@ -550,6 +550,51 @@ static int case_futex_wake_counts(void)
 	return 0;
 }
 
+static volatile int rq_from, rq_to, rq_open, rq_through;
+
+static void *requeue_waiter(void *arg)
+{
+	(void)arg;
+	while (!rq_open)
+		futex(&rq_from, FUTEX_WAIT_PRIVATE, 0, NULL);
+	__atomic_add_fetch(&rq_through, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+#define FUTEX_CMP_REQUEUE_PRIVATE 132
+
+/* FUTEX_CMP_REQUEUE moves sleepers from one word to another (musl's
+ * condition variables move them onto the mutex): EAGAIN when the word
+ * changed; the moved ones are then not on the first word (a wake there
+ * finds nobody) but on the second. */
+static int case_futex_requeue(void)
+{
+	pthread_t t[2];
+	long moved = 0;
+
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, requeue_waiter, NULL);
+	CHECK(syscall(SYS_futex, &rq_from, FUTEX_CMP_REQUEUE_PRIVATE, 0, 2,
+		      &rq_to, 1) == -1 &&
+		  errno == EAGAIN,
+	      "CMP_REQUEUE with a changed value: %s", strerror(errno));
+	for (int k = 0; k < 200 && moved < 2; k++) {
+		sleep_ms(5); /* until both sleep on rq_from */
+		moved += syscall(SYS_futex, &rq_from, FUTEX_CMP_REQUEUE_PRIVATE,
+				 0, 2, &rq_to, 0);
+	}
+	CHECK(moved == 2, "%ld waiters moved, expected 2", moved);
+	CHECK(futex(&rq_from, FUTEX_WAKE_PRIVATE, INT_MAX, NULL) == 0,
+	      "a wake on the first word found a moved waiter");
+	rq_open = 1;
+	CHECK(futex(&rq_to, FUTEX_WAKE_PRIVATE, INT_MAX, NULL) == 2,
+	      "a wake on the second word did not find both");
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	CHECK(rq_through == 2, "%d got through", rq_through);
+	return 0;
+}
+
 /* ------------------------------------------------ detached threads -- */
 
 static sem_t det_done;
@@ -614,6 +659,18 @@ static void *wait_forever(void *arg)
 	return NULL;
 }
 
+static int never_fd[2];
+
+static void *read_forever(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (;;)
+		if (read(never_fd[0], &c, 1) == 0)
+			return NULL; /* never: the write end stays open */
+}
+
 static void *exit_three(void *arg)
 {
 	(void)arg;
@@ -628,6 +685,8 @@ static int group_exits_three(void)
 	pthread_create(&t, NULL, sleep_forever, NULL);
 	pthread_create(&t, NULL, spin_forever, NULL);
 	pthread_create(&t, NULL, wait_forever, NULL);
+	if (pipe(never_fd) == 0)
+		pthread_create(&t, NULL, read_forever, NULL);
 	pthread_create(&t, NULL, exit_three, NULL);
 	for (;;)
 		pause();
@@ -666,8 +725,8 @@ static int last_thread_exit_code(void)
 }
 
 /* exit_group from any thread ends all of them (blocked in pause, in a
- * futex, or spinning) and its parent sees one status, once; the main
- * thread's pthread_exit leaves the others running; the last thread's
+ * futex, reading a pipe, or spinning) and its parent sees one status, once; the
+ * main thread's pthread_exit leaves the others running; the last thread's
  * exit(9) is the process's exit status. */
 static int case_exit_vs_exit_group(void)
 {
@@ -926,6 +985,7 @@ static const struct tcase cases[] = {
     CASE(tls_and_fpu),
     CASE(futex_errors),
     CASE(futex_wake_counts),
+    CASE(futex_requeue),
     CASE(detached),
     CASE(exit_vs_exit_group),
     CASE(exit_and_kill_races),
