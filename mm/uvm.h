@@ -63,7 +63,7 @@ void uvm_destroy(struct vm_space *s);
 
 struct uvm_usage {
 	uint32_t pages;	 /* user pages mapped */
-	uint32_t shared; /* of which on a frame another mapping shares */
+	uint32_t shared; /* of which shared copy-on-write with another */
 };
 void uvm_usage(struct vm_space *s, struct uvm_usage *u);
 
