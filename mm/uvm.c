@@ -357,7 +357,10 @@ void uvm_usage(struct vm_space *s, struct uvm_usage *u)
 			if (!(pt[i] & PTE_PRESENT))
 				continue;
 			u->pages++;
-			if (pageref_count(pt[i] & PTE_FRAME_MASK) > 1)
+			/* A shared mapping's frame is the object's too:
+			 * not copy-on-write sharing. */
+			if (!(pt[i] & UVM_PTE_SHARED) &&
+			    pageref_count(pt[i] & PTE_FRAME_MASK) > 1)
 				u->shared++;
 		}
 		vm_release(pt);

@@ -1423,9 +1423,13 @@ int main(int argc, char **argv)
 		n += arg_selects(cases[i].name, argc, argv);
 	/* The program's pages are loaded at their first touch (demand
 	 * paging): run the leak check's own path once, so that its first
-	 * use inside a measurement does not count its pages as leaked. */
-	frames_missing(keel_free_frames());
-	sleep_ms(1);
+	 * use inside a measurement does not count its pages as leaked.  Only
+	 * on keel: Linux has no check, and a nanosleep here would change
+	 * what qemu-i386's nanosleep(NULL) finds on its stack (efault_*). */
+	if (on_keel()) {
+		frames_missing(keel_free_frames());
+		sleep_ms(1);
+	}
 	printf("KTAP version 1\n1..%d\n", n);
 	for (int i = 0; i < NCASES; i++)
 		if (arg_selects(cases[i].name, argc, argv))
