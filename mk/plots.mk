@@ -3,7 +3,10 @@
 #                     sched.workload= or sched.trace=1 output) as a Gantt chart
 #   tools/plot-mem    the kernel's MEMDUMP lines (mm/dump.h; the mm.dump
 #                     option) as a physical memory map and a heap layout
-#   tools/plot-test   checks both on the inputs in tests/plots/
+#   tools/plot-vm     hit rate against frames per replacement policy
+#                     (VMRUN + FINALSTATS lines: Belady's anomaly ringed)
+#                     and the thrashing curve (/bin/thrash's THRASH lines)
+#   tools/plot-test   checks all three on the inputs in tests/plots/
 # They run under Debian's /usr/bin/python3 with python3-matplotlib, which
 # tools/bootstrap installs.
 #
@@ -57,5 +60,7 @@ help-extra::
 	@echo "  make test-plots check tools/plot-sched and tools/plot-mem"
 	@echo "  tools/plot-sched TRACE -o x.svg  draw an MLFQ trace (mlfq-sim -c,"
 	@echo "                  sched.trace=1, sched.workload=) as a Gantt chart"
+	@echo "  tools/plot-vm hitrate|thrash LOG -o x.svg  hit rate against frames"
+	@echo "                  per policy (Belady ringed); the thrashing curve"
 	@echo "  tools/plot-mem LOG -o x.png      draw a boot's MEMDUMP lines"
 	@echo "                  (kernel option mm.dump)"

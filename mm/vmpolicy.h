@@ -84,14 +84,18 @@
  *
  * Costs of vmp_pick (n resident pages): fifo, lru, mru, rand O(1); opt,
  * unopt O(n * future); clock O(clockbits * n) draws expected; clock-hand
- * O(1) amortised (each R bit set is cleared once); second chance the same
- * number of looks, but each look at a referenced page moves it to the
- * tail; nru, aging, working-set O(n); wsclock O(n) worst.  The resident
- * set is one array in list order, so a removal (fifo's head, any victim),
- * an LRU hit and a second-chance move are an O(n) memmove of 24-byte
- * frames: simple to read and to print in paging-policy.py's order, and a
- * few thousand instructions at a thousand frames.  A kernel that wants
- * O(1) there would link the frames into a list instead.
+ * and second chance O(1) amortised (each look at a referenced page clears
+ * an R bit some use set); nru, aging, working-set O(n); wsclock O(n) worst.
+ *
+ * The resident set is a ring over the caller's array: logical index i (the
+ * list order above, what vmp_at(v, i) returns) lives at frames[(head + i)
+ * mod capacity].  So the list operations a fault makes often are O(1):
+ * removing the head (fifo's victim, second chance's), appending at the
+ * tail, and second chance's "move the head to the tail" (copy it behind the
+ * tail and advance head; with the ring full, only head moves: the ring
+ * turns under a fixed hand, which is exactly the clock).  A removal or
+ * insertion elsewhere (an LRU hit, a victim mid-list, clock-hand's insert
+ * behind the hand) shifts the shorter side: O(min(i, n - i)).
  *
  * Concurrency: none here; the kernel calls these with its VM lock held.
  */
@@ -160,7 +164,8 @@ struct vmp_params {
 
 struct vmp {
 	struct vmp_params p;
-	struct vmp_frame *frames; /* [0, count): resident, in policy order */
+	struct vmp_frame *frames; /* the ring: see vmp_at */
+	uint32_t head;		  /* frames[head] is logical index 0 */
 	uint32_t count;
 	uint32_t hand;	 /* clock-hand, wsclock: the next frame examined */
 	uint64_t now;	 /* see vmp_set_now */
@@ -177,6 +182,14 @@ const char *vmp_params_check(const struct vmp_params *p);
 /* frames: p->capacity entries of the caller's.  VMP_OK or VMP_EINVAL. */
 int vmp_init(struct vmp *v, const struct vmp_params *p,
 	     struct vmp_frame *frames);
+
+/* The resident page at logical index i < count, in the policy's order. */
+static inline struct vmp_frame *vmp_at(const struct vmp *v, uint32_t i)
+{
+	uint32_t j = v->head + i;
+
+	return &v->frames[j >= v->p.capacity ? j - v->p.capacity : j];
+}
 
 int vmp_find(const struct vmp *v, vmp_page_t page);
 static inline bool vmp_full(const struct vmp *v)

@@ -24,29 +24,72 @@ static void advance(struct vmp *v)
  * Second chance: the head is the oldest page; if it was referenced, clear R
  * and move it to the tail as if just loaded, and look again.  After at most
  * count moves every R is clear, so the loop ends (as FIFO if all were set).
+ * With the ring full, moving the head to the tail is only advancing head,
+ * so each look is a test and an increment on the array itself.
  */
-static int pick_second_chance(struct vmp *v)
+int vmp_pick_second_chance(struct vmp *v)
 {
-	for (;;) {
-		v->scans++;
-		if (!(v->frames[0].bits & VMP_R))
-			return 0;
-		v->frames[0].bits &= ~VMP_R;
-		vmp_move_to_tail(v, 0);
+	if (!vmp_full(v)) {
+		for (;;) {
+			v->scans++;
+			if (!(vmp_at(v, 0)->bits & VMP_R))
+				return 0;
+			vmp_at(v, 0)->bits &= ~VMP_R;
+			vmp_move_to_tail(v, 0);
+		}
 	}
+	struct vmp_frame *f = &v->frames[v->head], *end = v->frames + v->count;
+	uint64_t looks = 1;
+
+	while (f->bits & VMP_R) {
+		f->bits &= ~VMP_R;
+		if (++f == end)
+			f = v->frames;
+		looks++;
+	}
+	v->scans += looks;
+	v->head = (uint32_t)(f - v->frames);
+	return 0;
 }
 
-/* Clock: the same rule with the hand moving instead of the pages. */
-static int pick_clock_hand(struct vmp *v)
+/*
+ * Clock: the same rule with the hand moving instead of the pages.  The
+ * walk goes over the array from the hand's slot; the logical hand follows.
+ */
+int vmp_pick_clock_hand(struct vmp *v)
 {
+	uint32_t cap = v->p.capacity, slot = v->head + v->hand;
+	uint64_t looks = 1;
+
+	if (slot >= cap)
+		slot -= cap;
+	if (vmp_full(v)) { /* the ring is the circle: walk the array */
+		struct vmp_frame *f = &v->frames[slot], *end = v->frames + cap;
+		while (f->bits & VMP_R) {
+			f->bits &= ~VMP_R;
+			if (++f == end)
+				f = v->frames;
+			looks++;
+		}
+		slot = (uint32_t)(f - v->frames);
+		v->hand =
+		    slot >= v->head ? slot - v->head : slot + cap - v->head;
+		v->scans += looks;
+		return (int)v->hand;
+	}
 	for (;;) {
-		struct vmp_frame *f = &v->frames[v->hand];
-		v->scans++;
+		struct vmp_frame *f = &v->frames[slot];
 		if (!(f->bits & VMP_R))
-			return (int)v->hand;
+			break;
 		f->bits &= ~VMP_R;
 		advance(v);
+		looks++;
+		slot = v->head + v->hand;
+		if (slot >= cap)
+			slot -= cap;
 	}
+	v->scans += looks;
+	return (int)v->hand;
 }
 
 /*
@@ -59,7 +102,7 @@ static int pick_nru(struct vmp *v)
 	int first[4] = {-1, -1, -1, -1};
 
 	for (uint32_t i = 0; i < v->count; i++) {
-		uint32_t b = v->frames[i].bits;
+		uint32_t b = vmp_at(v, i)->bits;
 		cls = (b & VMP_R ? 2u : 0u) + (b & VMP_M ? 1u : 0u);
 		if (first[cls] < 0)
 			first[cls] = (int)i;
@@ -72,7 +115,7 @@ static int pick_nru(struct vmp *v)
 		return first[cls];
 	k = (uint32_t)pyrandom_below(v->p.rng, n[cls]);
 	for (uint32_t i = (uint32_t)first[cls];; i++) {
-		uint32_t b = v->frames[i].bits;
+		uint32_t b = vmp_at(v, i)->bits;
 		if ((b & VMP_R ? 2u : 0u) + (b & VMP_M ? 1u : 0u) == cls &&
 		    k-- == 0)
 			return (int)i;
@@ -86,7 +129,7 @@ static int pick_aging(struct vmp *v)
 	int idx = 0;
 
 	for (uint32_t i = 0; i < v->count; i++) {
-		const struct vmp_frame *f = &v->frames[i];
+		const struct vmp_frame *f = vmp_at(v, i);
 		uint64_t key =
 		    (uint64_t)(f->bits & VMP_R) << 32 | (uint32_t)f->ref;
 		v->scans++;
@@ -108,7 +151,7 @@ static int pick_working_set(struct vmp *v)
 	int oldest = -1, clean = -1;
 
 	for (uint32_t i = 0; i < v->count; i++) {
-		struct vmp_frame *f = &v->frames[i];
+		struct vmp_frame *f = vmp_at(v, i);
 		v->scans++;
 		if (f->bits & VMP_R) {
 			f->last = v->now;
@@ -118,7 +161,7 @@ static int pick_working_set(struct vmp *v)
 		}
 		if (age(v, f) > v->p.tau)
 			return (int)i;
-		if (oldest < 0 || f->last < v->frames[oldest].last)
+		if (oldest < 0 || f->last < vmp_at(v, oldest)->last)
 			oldest = (int)i;
 	}
 	if (oldest >= 0)
@@ -130,7 +173,7 @@ static int pick_working_set(struct vmp *v)
 static int wsclock_sweep(struct vmp *v, bool schedule, uint32_t *scheduled)
 {
 	for (uint32_t n = 0; n < v->count; n++) {
-		struct vmp_frame *f = &v->frames[v->hand];
+		struct vmp_frame *f = vmp_at(v, v->hand);
 		v->scans++;
 		if (f->bits & VMP_R) {
 			f->bits &= ~VMP_R;
@@ -159,7 +202,7 @@ static int pick_wsclock(struct vmp *v)
 	if (i < 0 && scheduled) /* the writes are done: those pages are clean */
 		i = wsclock_sweep(v, false, &scheduled);
 	for (uint32_t n = 0; i < 0 && n < v->count; n++) {
-		if (!(v->frames[v->hand].bits & VMP_M))
+		if (!(vmp_at(v, v->hand)->bits & VMP_M))
 			i = (int)v->hand;
 		else
 			advance(v);
@@ -170,10 +213,6 @@ static int pick_wsclock(struct vmp *v)
 int vmp_pick_book(struct vmp *v)
 {
 	switch (v->p.kind) {
-	case VMP_SECOND_CHANCE:
-		return pick_second_chance(v);
-	case VMP_CLOCK_HAND:
-		return pick_clock_hand(v);
 	case VMP_NRU:
 		return pick_nru(v);
 	case VMP_AGING:
@@ -204,7 +243,7 @@ void vmp_access_book(struct vmp *v, struct vmp_frame *f, uint32_t bits)
 void vmp_tick_book(struct vmp *v)
 {
 	for (uint32_t i = 0; i < v->count; i++) {
-		struct vmp_frame *f = &v->frames[i];
+		struct vmp_frame *f = vmp_at(v, i);
 		bool r = f->bits & VMP_R;
 
 		if (v->p.kind == VMP_AGING)

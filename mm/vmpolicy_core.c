@@ -1,11 +1,13 @@
 /*
- * vmpolicy: the resident set every policy shares (an array in the policy's
- * order, like paging-policy.py's list `memory`), names, parameters and the
- * dispatch of each hook.  The rules themselves are in vmpolicy_ostep.c and
- * vmpolicy_book.c; mm/vmpolicy.h says what each policy does.
+ * vmpolicy: the resident set every policy shares (a ring over an array, in
+ * the policy's order, like paging-policy.py's list `memory`), names,
+ * parameters and the dispatch of each hook.  The rules themselves are in
+ * vmpolicy_ostep.c and vmpolicy_book.c; mm/vmpolicy.h says what each policy
+ * does.
  *
- * Invariants: count <= p.capacity; the pages of frames[0, count) are
- * distinct; hand < count, or hand == 0 when count == 0.
+ * Invariants: count <= p.capacity; head < capacity (or 0 with no
+ * capacity); the pages vmp_at(v, 0 .. count - 1) are distinct; hand <
+ * count, or hand == 0 when count == 0.
  */
 #include "mm/vmpolicy.h"
 
@@ -75,18 +77,66 @@ int vmp_init(struct vmp *v, const struct vmp_params *p,
 int vmp_find(const struct vmp *v, vmp_page_t page)
 {
 	for (uint32_t i = 0; i < v->count; i++)
-		if (v->frames[i].page == page)
+		if (vmp_at(v, i)->page == page)
 			return (int)i;
 	return -1;
 }
 
+static uint32_t ring_next(const struct vmp *v, uint32_t j)
+{
+	return j + 1 >= v->p.capacity ? 0 : j + 1;
+}
+
+static uint32_t ring_prev(const struct vmp *v, uint32_t j)
+{
+	return j == 0 ? v->p.capacity - 1 : j - 1;
+}
+
+/*
+ * Close the hole at logical idx (its page leaves): pages before it move one
+ * place up and head advances, or pages after it move one place down,
+ * whichever side is shorter.  count is the caller's to lower.
+ */
+static void close_gap(struct vmp *v, uint32_t idx)
+{
+	if (idx < v->count - 1 - idx) {
+		for (uint32_t i = idx; i > 0; i--)
+			*vmp_at(v, i) = *vmp_at(v, i - 1);
+		v->head = ring_next(v, v->head);
+	} else {
+		for (uint32_t i = idx; i + 1 < v->count; i++)
+			*vmp_at(v, i) = *vmp_at(v, i + 1);
+	}
+}
+
+/*
+ * Open a hole at logical idx <= count < capacity: the shorter side moves
+ * away from it (before it: one place down, head retreats; after it: one
+ * place up).  count is the caller's to raise.
+ */
+static void open_gap(struct vmp *v, uint32_t idx)
+{
+	if (idx < v->count - idx) {
+		v->head = ring_prev(v, v->head);
+		for (uint32_t i = 0; i < idx; i++)
+			*vmp_at(v, i) = *vmp_at(v, i + 1);
+	} else {
+		for (uint32_t i = v->count; i > idx; i--)
+			*vmp_at(v, i) = *vmp_at(v, i - 1);
+	}
+}
+
 void vmp_move_to_tail(struct vmp *v, uint32_t idx)
 {
-	struct vmp_frame f = v->frames[idx];
+	struct vmp_frame f = *vmp_at(v, idx);
 
-	memmove(&v->frames[idx], &v->frames[idx + 1],
-		(v->count - idx - 1) * sizeof f);
-	v->frames[v->count - 1] = f;
+	if (idx == 0) {			  /* second chance's move: O(1) */
+		*vmp_at(v, v->count) = f; /* with the ring full, itself */
+		v->head = ring_next(v, v->head);
+		return;
+	}
+	close_gap(v, idx);
+	*vmp_at(v, v->count - 1) = f;
 }
 
 /*
@@ -99,7 +149,7 @@ void vmp_access(struct vmp *v, uint32_t idx, uint32_t bits)
 	struct vmp_frame *f;
 
 	kassert(idx < v->count);
-	f = &v->frames[idx];
+	f = vmp_at(v, idx);
 	f->bits |= bits & (VMP_R | VMP_M);
 	switch (v->p.kind) {
 	case VMP_LRU:
@@ -134,7 +184,17 @@ int vmp_pick(struct vmp *v)
 
 	if (v->count == 0)
 		return VMP_EEMPTY;
-	i = is_ostep(v->p.kind) ? vmp_pick_ostep(v) : vmp_pick_book(v);
+	switch (v->p.kind) {
+	case VMP_SECOND_CHANCE:
+		i = vmp_pick_second_chance(v);
+		break;
+	case VMP_CLOCK_HAND:
+		i = vmp_pick_clock_hand(v);
+		break;
+	default:
+		i = is_ostep(v->p.kind) ? vmp_pick_ostep(v) : vmp_pick_book(v);
+		break;
+	}
 	kassert(i >= 0 && (uint32_t)i < v->count);
 	return i;
 }
@@ -143,8 +203,7 @@ int vmp_pick(struct vmp *v)
 void vmp_remove(struct vmp *v, uint32_t idx)
 {
 	kassert(idx < v->count);
-	memmove(&v->frames[idx], &v->frames[idx + 1],
-		(v->count - idx - 1) * sizeof v->frames[0]);
+	close_gap(v, idx);
 	v->count--;
 	if (idx < v->hand)
 		v->hand--;
@@ -170,12 +229,11 @@ int vmp_insert(struct vmp *v, vmp_page_t page, uint32_t bits)
 	if ((v->p.kind == VMP_CLOCK_HAND || v->p.kind == VMP_WSCLOCK) &&
 	    v->hand > 0) {
 		at = v->hand;
-		memmove(&v->frames[at + 1], &v->frames[at],
-			(v->count - at) * sizeof v->frames[0]);
 		v->hand = at + 1;
 	}
+	open_gap(v, at);
 	v->count++;
-	f = &v->frames[at];
+	f = vmp_at(v, at);
 	*f = (struct vmp_frame){.page = page,
 				.bits = VMP_R | (bits & VMP_M),
 				.ref = v->p.kind == VMP_CLOCK ? 1 : 0,

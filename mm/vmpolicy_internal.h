@@ -14,6 +14,9 @@ void vmp_move_to_tail(struct vmp *v, uint32_t idx);
 /* The policies' victim choice, one per file's family; v->count > 0. */
 int vmp_pick_ostep(struct vmp *v);
 int vmp_pick_book(struct vmp *v);
+/* The two clocks, called straight from vmp_pick: a pick is a few looks. */
+int vmp_pick_second_chance(struct vmp *v);
+int vmp_pick_clock_hand(struct vmp *v);
 /* A hit or a tick, for the textbook's policies. */
 void vmp_access_book(struct vmp *v, struct vmp_frame *f, uint32_t bits);
 void vmp_tick_book(struct vmp *v);

@@ -33,7 +33,7 @@ static int pick_opt(struct vmp *v)
 	int idx = 0;
 
 	for (uint32_t i = 0; i < v->count; i++) {
-		size_t when = next_use(v, v->frames[i].page);
+		size_t when = next_use(v, vmp_at(v, i)->page);
 		v->scans++;
 		if (i == 0 || when >= best) {
 			best = when;
@@ -50,7 +50,7 @@ static int pick_unopt(struct vmp *v)
 	int idx = 0;
 
 	for (uint32_t i = 0; i < v->count; i++) {
-		size_t when = next_use(v, v->frames[i].page);
+		size_t when = next_use(v, vmp_at(v, i)->page);
 		v->scans++;
 		if (i == 0 || when < best) {
 			best = when;
@@ -69,7 +69,7 @@ static int pick_clock(struct vmp *v)
 {
 	for (;;) {
 		uint32_t i = pyrandom_int_times(v->p.rng, v->count);
-		struct vmp_frame *f = &v->frames[i];
+		struct vmp_frame *f = vmp_at(v, i);
 
 		v->scans++;
 		if (f->ref < 1)

@@ -173,9 +173,12 @@ static bool rs_grow(struct resident *rs)
 	if (!f)
 		return false;
 	bool on = irq_save();
-	memcpy(f, rs->frames, rs->v.count * sizeof(*f));
+	/* The ring (mm/vmpolicy.h) unrolled into the new array, head at 0. */
+	for (uint32_t i = 0; i < rs->v.count; i++)
+		f[i] = *vmp_at(&rs->v, i);
 	kfree(rs->frames);
 	rs->frames = rs->v.frames = f;
+	rs->v.head = 0;
 	rs->alloc = rs->v.p.capacity = n;
 	irq_restore(on);
 	return true;
@@ -191,10 +194,10 @@ static bool pinned(const struct resident *rs, uint32_t va)
 static int pick(struct resident *rs)
 {
 	int i = vmp_pick(&rs->v);
-	if (i < 0 || !pinned(rs, va_of(rs, rs->frames[i].page)))
+	if (i < 0 || !pinned(rs, va_of(rs, vmp_at(&rs->v, i)->page)))
 		return i;
 	for (uint32_t j = 0; j < rs->v.count; j++)
-		if (!pinned(rs, va_of(rs, rs->frames[j].page)))
+		if (!pinned(rs, va_of(rs, vmp_at(&rs->v, j)->page)))
 			return (int)j;
 	return -1;
 }
@@ -218,7 +221,7 @@ static int evict_one(struct proc *p, struct resident *rs)
 			irq_restore(on);
 			return 0;
 		}
-		vmp_page_t page = rs->frames[i].page;
+		vmp_page_t page = vmp_at(&rs->v, i)->page;
 		uint32_t va = va_of(rs, page);
 		vmp_remove(&rs->v, (uint32_t)i);
 		rs->inflight++;
@@ -375,7 +378,7 @@ void resident_forget(struct proc *p, uint32_t start, uint32_t end)
 		return;
 	bool on = irq_save();
 	for (uint32_t i = 0; i < rs->v.count;) {
-		uint32_t va = va_of(rs, rs->frames[i].page);
+		uint32_t va = va_of(rs, vmp_at(&rs->v, i)->page);
 		if (va >= start && va < end)
 			vmp_remove(&rs->v, i);
 		else
@@ -409,7 +412,7 @@ int resident_fork(struct proc *child, struct proc *parent)
 	}
 	bool on = irq_save();
 	*cs = *ps;
-	memcpy(f, ps->frames, ps->v.count * sizeof(*f));
+	memcpy(f, ps->frames, ps->alloc * sizeof(*f)); /* the ring, as is */
 	cs->frames = cs->v.frames = f;
 	cs->future = future;
 	cs->v.p.future = future;
@@ -481,7 +484,7 @@ static const char *check_req(const struct keel_vm_limit_req *r)
 static int migrate(struct proc *p, struct resident *old, struct resident *rs)
 {
 	for (uint32_t i = 0; old && i < old->v.count; i++) {
-		uint32_t va = va_of(old, old->frames[i].page);
+		uint32_t va = va_of(old, vmp_at(&old->v, i)->page);
 		if (!managed(rs, va) || !(uvm_pte(p->vm, va) & PTE_PRESENT))
 			continue;
 		if (vmp_full(&rs->v) && (rs->limit || !rs_grow(rs))) {
@@ -544,7 +547,7 @@ int resident_trace_report(struct proc *p, uint32_t *buf, uint32_t max)
 	buf[2] = (uint32_t)rs->last_victim;
 	buf[3] = rs->v.count;
 	for (n = 0; n < rs->v.count && 4 + n < max; n++)
-		buf[4 + n] = rs->frames[n].page;
+		buf[4 + n] = vmp_at(&rs->v, n)->page;
 	irq_restore(on);
 	return (int)n;
 }
@@ -571,7 +574,7 @@ static TRAP_CALL void resident_tick(uint64_t now, struct trap_frame *tf)
 	 * pages still to be looked at. */
 	for (uint32_t i = rs->v.count; i-- > 0;) {
 		uint32_t pte = uvm_test_clear_accessed(
-		    p->vm, va_of(rs, rs->frames[i].page));
+		    p->vm, va_of(rs, vmp_at(&rs->v, i)->page));
 		if (pte & PTE_ACCESSED)
 			vmp_access(&rs->v, i,
 				   VMP_R | ((pte & PTE_DIRTY) ? VMP_M : 0));

@@ -119,7 +119,7 @@ static void print_resident(FILE *out, const struct vmp *v)
 {
 	fputs(" resident", out);
 	for (uint32_t i = 0; i < v->count; i++)
-		fprintf(out, " %u", v->frames[i].page);
+		fprintf(out, " %u", vmp_at(v, i)->page);
 	fputc('\n', out);
 }
 
@@ -162,8 +162,9 @@ static void run_frames(const struct prun *r, uint32_t frames, FILE *out)
 				i = vmp_pick(&v);
 				if (r->verbose)
 					fprintf(out, " victim %u",
-						v.frames[i].page);
-				writebacks += (v.frames[i].bits & VMP_M) != 0;
+						vmp_at(&v, i)->page);
+				writebacks +=
+				    (vmp_at(&v, i)->bits & VMP_M) != 0;
 				vmp_remove(&v, (uint32_t)i);
 			}
 			kassert(vmp_insert(&v, r->page[t], bits) >= 0);

@@ -411,14 +411,14 @@ static void print_memory(struct sim *s, const struct vmp *v)
 	char *b, *o;
 
 	for (uint32_t i = 0; i < v->count; i++)
-		len += strlen(s->names[v->frames[i].page]) + 2;
+		len += strlen(s->names[vmp_at(v, i)->page]) + 2;
 	b = o = calloc(len + 1, 1);
 	if (!b)
 		abort();
 	*o++ = '[';
 	for (uint32_t i = 0; i < v->count; i++)
 		o += sprintf(o, "%s%s", i ? ", " : "",
-			     s->names[v->frames[i].page]);
+			     s->names[vmp_at(v, i)->page]);
 	*o++ = ']';
 	*o = 0;
 	fprintf(s->out, "%12s", b);
@@ -439,7 +439,7 @@ static int opt_scan_raises(struct sim *s, const struct vmp *v, size_t now)
 		return 0;
 	for (uint32_t i = 0; i < v->count; i++) {
 		size_t j = now + 1;
-		while (j < bad && s->addrs[j].id != v->frames[i].page)
+		while (j < bad && s->addrs[j].id != vmp_at(v, i)->page)
 			j++;
 		if (j == bad)
 			return raise_int(s, s->addrs[bad].raw,
@@ -467,7 +467,7 @@ static int miss(struct sim *s, struct vmp *v, int p, bool full, size_t now,
 		    opt_scan_raises(s, v, now))
 			return s->rc;
 		int i = vmp_pick(v);
-		*victim = s->names[v->frames[i].page];
+		*victim = s->names[vmp_at(v, i)->page];
 		vmp_remove(v, (uint32_t)i);
 	}
 	kassert(vmp_insert(v, s->addrs[now].id, 0) >= 0);

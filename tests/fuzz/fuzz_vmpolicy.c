@@ -68,7 +68,7 @@ static void vf_check_set(const struct vmp *v, const bool *model, int kind)
 	FZ_CHECK(v->count <= v->p.capacity, "%d: %u pages in %u frames", kind,
 		 v->count, v->p.capacity);
 	for (uint32_t i = 0; i < v->count; i++) {
-		vmp_page_t p = v->frames[i].page;
+		vmp_page_t p = vmp_at(v, i)->page;
 		FZ_CHECK(p < VF_PAGES && !seen[p], "%d: page %u twice", kind,
 			 p);
 		seen[p] = true;
@@ -103,9 +103,9 @@ static void vf_check_list(const struct vmp *v, const struct vf_list *l)
 {
 	FZ_CHECK(l->n == v->count, "list %u, policy %u", l->n, v->count);
 	for (uint32_t i = 0; i < l->n; i++)
-		FZ_CHECK(v->frames[i].page == l->p[i],
+		FZ_CHECK(vmp_at(v, i)->page == l->p[i],
 			 "policy %d: at %u page %u, want %u", v->p.kind, i,
-			 v->frames[i].page, l->p[i]);
+			 vmp_at(v, i)->page, l->p[i]);
 }
 
 static bool has_list(enum vmp_kind k)
@@ -175,7 +175,7 @@ static int vf_run(const struct vf_input *x, enum vmp_kind kind, uint32_t cap)
 				FZ_CHECK(victim >= 0 &&
 					     (uint32_t)victim < v.count,
 					 "%d: victim %d", kind, victim);
-				model[v.frames[victim].page] = false;
+				model[vmp_at(&v, victim)->page] = false;
 				vmp_remove(&v, (uint32_t)victim);
 			}
 			FZ_CHECK(vmp_insert(&v, page, x->bits[t]) >= 0,

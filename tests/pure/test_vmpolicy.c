@@ -46,7 +46,7 @@ static int64_t ref(vmp_page_t page, uint32_t bits, bool *hit)
 	}
 	if (vmp_full(&vm)) {
 		i = vmp_pick(&vm);
-		victim = vm.frames[i].page;
+		victim = vmp_at(&vm, i)->page;
 		vmp_remove(&vm, (uint32_t)i);
 	}
 	vmp_insert(&vm, page, bits);
@@ -74,7 +74,7 @@ static bool resident_are(const vmp_page_t *want, uint32_t n)
 	if (vm.count != n)
 		return false;
 	for (uint32_t i = 0; i < n; i++)
-		if (vm.frames[i].page != want[i])
+		if (vmp_at(&vm, i)->page != want[i])
 			return false;
 	return true;
 }
@@ -257,14 +257,14 @@ KTEST(vmpolicy, ostep_clock_counts_down_to_a_victim)
 		ref(p, VMP_R, &hit);
 	for (int k = 0; k < 5; k++)
 		ref(1, VMP_R, &hit);
-	KEXPECT_EQ(vm.frames[1].ref, 2); /* capped at -b 2 */
-	KEXPECT_EQ(vm.frames[0].ref, 1);
+	KEXPECT_EQ(vmp_at(&vm, 1)->ref, 2); /* capped at -b 2 */
+	KEXPECT_EQ(vmp_at(&vm, 0)->ref, 1);
 	for (int i = 0; i < 4; i++)
-		before += vm.frames[i].ref;
+		before += vmp_at(&vm, i)->ref;
 	v = vmp_pick(&vm);
 	for (int i = 0; i < 4; i++)
-		after += vm.frames[i].ref;
-	KEXPECT_EQ(vm.frames[v].ref, 0);
+		after += vmp_at(&vm, i)->ref;
+	KEXPECT_EQ(vmp_at(&vm, v)->ref, 0);
 	KEXPECT_EQ(before - after, (int64_t)vm.scans - 1);
 	KEXPECT_GE(vm.scans, 2); /* every counter started at 1 or more */
 }
@@ -275,7 +275,7 @@ static bool circle_is(const vmp_page_t *want, uint32_t n)
 	if (vm.count != n)
 		return false;
 	for (uint32_t i = 0; i < n; i++)
-		if (vm.frames[(vm.hand + i) % n].page != want[i])
+		if (vmp_at(&vm, (vm.hand + i) % n)->page != want[i])
 			return false;
 	return true;
 }
@@ -305,12 +305,12 @@ KTEST(vmpolicy, clock_hand_clears_r_and_replaces_in_place)
 	/* Page 3 has R: cleared, skipped; page 4 goes. */
 	KEXPECT_EQ(ref(7, VMP_R, &hit), 4);
 	KEXPECT_TRUE(circle_is(c3, 4));
-	KEXPECT_EQ(vm.frames[vmp_find(&vm, 3)].bits & VMP_R, 0u);
+	KEXPECT_EQ(vmp_at(&vm, vmp_find(&vm, 3))->bits & VMP_R, 0u);
 	setup(VMP_CLOCK_HAND, 4, NULL, 0);
 	for (vmp_page_t p = 1; p <= 4; p++)
 		ref(p, 0, &hit);
 	for (int i = 0; i < 4; i++)
-		vm.frames[i].bits = i == 2 ? 0 : VMP_R;
+		vmp_at(&vm, i)->bits = i == 2 ? 0 : VMP_R;
 	KEXPECT_EQ(ref(9, VMP_R, &hit), 3);
 	KEXPECT_TRUE(resident_are(after, 4));
 	KEXPECT_EQ(vm.hand, 3);
@@ -325,11 +325,12 @@ KTEST(vmpolicy, second_chance_moves_referenced_pages_to_the_tail)
 	setup(VMP_SECOND_CHANCE, 3, NULL, 0);
 	for (vmp_page_t p = 1; p <= 3; p++)
 		ref(p, VMP_R, &hit);
-	vm.frames[1].bits &= ~VMP_R; /* page 2 not used since loading */
+	vmp_at(&vm, 1)->bits &= ~VMP_R; /* page 2 not used since loading */
 	KEXPECT_EQ(ref(4, VMP_R, &hit), 2);
 	KEXPECT_TRUE(resident_are(after, 3));
-	KEXPECT_EQ(vm.frames[1].bits & VMP_R, 0u);    /* page 1's chance used */
-	KEXPECT_EQ(vm.frames[0].bits & VMP_R, VMP_R); /* page 3 not reached */
+	KEXPECT_EQ(vmp_at(&vm, 1)->bits & VMP_R, 0u); /* page 1's chance used */
+	KEXPECT_EQ(vmp_at(&vm, 0)->bits & VMP_R,
+		   VMP_R); /* page 3 not reached */
 }
 
 /* NRU: class 1 (not used, dirty) goes before class 2 (used, clean). */
@@ -344,12 +345,12 @@ KTEST(vmpolicy, nru_prefers_the_lowest_class)
 	vmp_tick(&vm);	     /* every R cleared: classes 1, 0, 0 */
 	ref(2, VMP_R, &hit); /* class 2 */
 	vm.p.rng = NULL;     /* the first of the class, deterministically */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 3);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 3);
 	ref(3, VMP_R, &hit); /* classes 1, 2, 2 */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 1);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 1);
 	vm.p.rng = &rng;
 	for (int k = 0; k < 20; k++) /* at random, but always class 1 */
-		KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 1);
+		KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 1);
 }
 
 /* Aging: counters shift right at each tick, R entering at the top. */
@@ -367,12 +368,12 @@ KTEST(vmpolicy, aging_shifts_r_into_counters)
 	vmp_tick(&vm); /* 1: 0xc0, 2: 0x40, 3: 0xc0 */
 	ref(3, VMP_R, &hit);
 	vmp_tick(&vm); /* 1: 0x60, 2: 0x20, 3: 0xe0 */
-	KEXPECT_EQ(vm.frames[0].ref, 0x60);
-	KEXPECT_EQ(vm.frames[1].ref, 0x20);
-	KEXPECT_EQ(vm.frames[2].ref, 0xe0);
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 2);
+	KEXPECT_EQ(vmp_at(&vm, 0)->ref, 0x60);
+	KEXPECT_EQ(vmp_at(&vm, 1)->ref, 0x20);
+	KEXPECT_EQ(vmp_at(&vm, 2)->ref, 0xe0);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 2);
 	ref(2, VMP_R, &hit); /* R since the tick outranks any counter */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 1);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 1);
 }
 
 /* Working set: a page unused for more than tau is outside, and goes. */
@@ -392,10 +393,10 @@ KTEST(vmpolicy, working_set_evicts_outside_the_window)
 	ref(1, VMP_R, &hit); /* page 1 used at 8 */
 	vmp_tick(&vm);
 	vmp_set_now(&vm, 10); /* pages 2, 3: last used at 4, age 6 > 5 */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 2);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 2);
 	vmp_set_now(&vm, 9); /* ages 1, 5, 4: all inside; the oldest goes */
-	vm.frames[2].last = 5;
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 2);
+	vmp_at(&vm, 2)->last = 5;
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 2);
 }
 
 static int writes_seen;
@@ -422,14 +423,14 @@ KTEST(vmpolicy, wsclock_writes_back_dirty_pages)
 	ref(3, VMP_R | VMP_M, &hit);
 	vmp_set_now(&vm, 1);
 	/* First turn: R cleared and stamped at 1; nothing old: any clean. */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 2);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 2);
 	KEXPECT_EQ(writes_seen, 0);
-	KEXPECT_EQ(vm.hand, 1);	    /* the hand stays on the victim */
-	vm.frames[1].bits |= VMP_R; /* page 2 used again */
+	KEXPECT_EQ(vm.hand, 1);	       /* the hand stays on the victim */
+	vmp_at(&vm, 1)->bits |= VMP_R; /* page 2 used again */
 	vmp_set_now(&vm, 10);
 	/* Page 2 R: cleared, stamped; pages 3 and 1 old and dirty: writes
 	   scheduled; second turn: page 3, clean now, goes. */
-	KEXPECT_EQ(vm.frames[vmp_pick(&vm)].page, 3);
+	KEXPECT_EQ(vmp_at(&vm, vmp_pick(&vm))->page, 3);
 	KEXPECT_EQ(writes_seen, 2);
 	KEXPECT_EQ(written, 1);
 	KEXPECT_EQ(vm.writes, 2);
@@ -445,10 +446,57 @@ KTEST(vmpolicy, remove_keeps_the_hand)
 		ref(p, 0, &hit);
 	vm.hand = 2; /* at page 3 */
 	vmp_remove(&vm, 0);
-	KEXPECT_EQ(vm.frames[vm.hand].page, 3);
+	KEXPECT_EQ(vmp_at(&vm, vm.hand)->page, 3);
 	vmp_remove(&vm, 2); /* page 4, after the hand */
-	KEXPECT_EQ(vm.frames[vm.hand].page, 3);
+	KEXPECT_EQ(vmp_at(&vm, vm.hand)->page, 3);
 	vmp_remove(&vm, 1); /* page 3 itself: wraps to the start */
 	KEXPECT_EQ(vm.hand, 0);
 	KEXPECT_EQ(vm.count, 1);
+}
+
+/* The list order as a number: pages as digits, head first. */
+static uint32_t order(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < vm.count; i++)
+		n = n * 10 + vmp_at(&vm, i)->page;
+	return n;
+}
+
+/*
+ * The resident set is a ring (head moves instead of the pages): the list
+ * order must survive the head wrapping round the array, removals at either
+ * end and in the middle (the shorter side shifts), and insertions.
+ */
+KTEST(vmpolicy, ring_keeps_list_order)
+{
+	setup(VMP_LRU, 5, NULL, 0);
+	for (vmp_page_t p = 1; p <= 5; p++)
+		vmp_insert(&vm, p, 0);
+	KEXPECT_EQ(order(), 12345u);
+	vmp_remove(&vm, 0); /* head advances */
+	vmp_remove(&vm, 0);
+	KEXPECT_EQ(order(), 345u);
+	vmp_insert(&vm, 6, 0); /* the tail wraps to frames[0] */
+	vmp_insert(&vm, 7, 0);
+	KEXPECT_EQ(order(), 34567u);
+	KEXPECT_EQ(vm.head, 2u);
+	vmp_access(&vm, 1, VMP_R); /* LRU hit: 4 to the tail */
+	KEXPECT_EQ(order(), 35674u);
+	vmp_remove(&vm, 1); /* near the head: the front shifts up */
+	KEXPECT_EQ(order(), 3674u);
+	vmp_remove(&vm, 2); /* near the tail: the back shifts down */
+	KEXPECT_EQ(order(), 364u);
+	KEXPECT_EQ(vmp_find(&vm, 4), 2);
+	KEXPECT_EQ(vmp_find(&vm, 7), -1);
+	/* Second chance on a full ring only turns it: 8 in, 3 and 6 spared. */
+	setup(VMP_SECOND_CHANCE, 3, NULL, 0);
+	vmp_insert(&vm, 3, 0);
+	vmp_insert(&vm, 6, 0);
+	vmp_insert(&vm, 4, 0);
+	vmp_at(&vm, 2)->bits &= ~VMP_R; /* 4 not used since loading */
+	KEXPECT_EQ(vmp_pick(&vm), 0);
+	KEXPECT_EQ(order(), 436u);
+	KEXPECT_EQ(vmp_at(&vm, 1)->bits & VMP_R, 0u); /* 3's chance used */
 }
