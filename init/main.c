@@ -98,13 +98,13 @@ static void cpu_init(void)
 	time_init(cmdline_uint("hz", PIT_HZ_DEFAULT, PIT_HZ_MIN, PIT_HZ_MAX));
 	serial_enable_rx_irq();
 	serial_set_host_peer(cmdline_bool("serial.peer", false));
-	sti();		   /* from here on the timer interrupts us */
-	mm_init();	   /* frames, the final page directory, the heap */
-	sched_init();	   /* kmain becomes task "main"; the timer preempts */
-	deadlock_init();   /* deadlock.check=: the wait-for graph's check */
-	disk_init();	   /* the swap disk, if one is attached (IRQ 14) */
-	proc_init();	   /* user faults, the console terminal */
-	syscall_init();	   /* int $0x80: Linux's i386 system calls */
+	sti();		 /* from here on the timer interrupts us */
+	mm_init();	 /* frames, the final page directory, the heap */
+	sched_init();	 /* kmain becomes task "main"; the timer preempts */
+	deadlock_init(); /* deadlock.check=: the wait-for graph's check */
+	disk_init();	 /* the swap disk, if one is attached (IRQ 14) */
+	proc_init();	 /* user faults, the console terminal */
+	syscall_init();	 /* int $0x80: Linux's i386 system calls */
 	tty_set_status(shell_proc_list); /* Ctrl-T under a program */
 	userinit_initrd(); /* the boot archive's files, if there is one */
 }

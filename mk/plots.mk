@@ -16,7 +16,11 @@
 #                     that keep their priority by issuing an I/O before
 #                     their quantum ends (-S, the old rule 4b); only the
 #                     boost every 50 ticks (rule 5) lets the long job run;
-#   memory.svg/png    a boot with `mm.dump poweroff` in 128 MiB.
+#   memory.svg/png    a boot with `mm.dump poweroff` in 128 MiB;
+#   belady.svg/png    /bin/pagetouch on keel, OSTEP's seven policies with 1
+#                     to 6 frames on Belady's string (tools/vm-pictures);
+#   thrash.svg/png    /bin/thrash on keel in 24 MiB with swap, 1 to 7
+#                     processes (tools/vm-pictures).
 
 PICTURES := docs/img
 PICTURE_SCHED_ARGS := -n 3 -q 10 -S -i 3 -B 50 -l 0,120,0:20,60,3:20,60,3
@@ -29,10 +33,11 @@ PICTURE_BOOT = timeout 60 $(QEMU) -accel tcg -m $(PICTURE_MEM) -no-reboot \
 	-kernel $(KERNEL) -append "mm.dump poweroff" -display none \
 	-serial stdio
 
-.PHONY: pictures pictures-schedule pictures-memory test-plots
+.PHONY: pictures pictures-schedule pictures-memory pictures-vm test-plots
 pictures: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/tools/mlfq-sim
-	@$(MAKE) --no-print-directory pictures-schedule pictures-memory
+	@$(MAKE) --no-print-directory pictures-schedule pictures-memory \
+	    pictures-vm
 
 pictures-schedule:
 	@mkdir -p $(BUILD)/pictures $(PICTURES)
@@ -50,13 +55,20 @@ pictures-memory:
 	tools/plot-mem $(BUILD)/pictures/memory.log \
 	    -o $(PICTURES)/memory.svg -o $(PICTURES)/memory.png
 
+pictures-vm:
+	@$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(PYTHON) tools/vm-pictures --build $(BUILD) --qemu $(QEMU) \
+	    --out $(PICTURES)
+
 test-plots: bootstrap
 	@$(MAKE) --no-print-directory $(KERNEL)
 	tools/plot-test --kernel $(KERNEL) --qemu $(QEMU)
 
 help-extra::
-	@echo "  make pictures   redraw docs/img/schedule.* (mlfq-sim) and"
-	@echo "                  docs/img/memory.* (a boot with mm.dump)"
+	@echo "  make pictures   redraw docs/img/schedule.* (mlfq-sim),"
+	@echo "                  docs/img/memory.* (a boot with mm.dump), and"
+	@echo "                  docs/img/belady.* and thrash.* (pagetouch and"
+	@echo "                  thrash on keel: make pictures-vm)"
 	@echo "  make test-plots check tools/plot-sched and tools/plot-mem"
 	@echo "  tools/plot-sched TRACE -o x.svg  draw an MLFQ trace (mlfq-sim -c,"
 	@echo "                  sched.trace=1, sched.workload=) as a Gantt chart"

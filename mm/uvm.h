@@ -31,8 +31,8 @@
 #define UVM_PTE_SHARED (1u << 10)
 /*
  * A swapped-out page (001_*, 002_*: the present bit clear, the page "on
- * disk"): a PTE with PTE_PRESENT clear, this marker (bit 11) set and the swap slot
- * (mm/swapslot.h) in bits 12-31, where a present PTE keeps its frame.  The
+ * disk"): a PTE with PTE_PRESENT clear, this marker (bit 11) set and the swap
+ * slot (mm/swapslot.h) in bits 12-31, where a present PTE keeps its frame.  The
  * CPU ignores every other bit of a not-present entry; the entry still
  * counts as used, so its page table stays.  The slot holds one reference
  * for the entry.

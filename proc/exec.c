@@ -347,7 +347,8 @@ void exec_commit(struct proc *p, struct exec_image *img)
 {
 	struct vm_space *old = p->vm;
 	bool current = p->task && p->task == task_current();
-	/* The table holds at least PROC_VMAS_MIN areas: room for the image's. */
+	/* The table holds at least PROC_VMAS_MIN areas: room for the image's.
+	 */
 	_Static_assert(sizeof(img->vma) / sizeof(img->vma[0]) <= PROC_VMAS_MIN,
 		       "an exec image's areas fit the smallest area table");
 	resident_exit(p); /* the old image's resident set */

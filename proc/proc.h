@@ -129,10 +129,10 @@ struct proc {
 	struct trap_frame *tf; /* its first user frame, until it runs */
 	uint64_t syscalls;     /* system calls made */
 	uint64_t cow_faults, lazy_faults;
-	uint64_t file_faults; /* pages loaded from the program file */
+	uint64_t file_faults;	   /* pages loaded from the program file */
 	struct sem_undo *sem_undo; /* System V semaphores' SEM_UNDO (ipc.h) */
-	struct resident *rs;	/* its resident set (proc/resident.c) */
-	struct vm_counters vmc; /* minor/major faults, swap-ins... */
+	struct resident *rs;	   /* its resident set (proc/resident.c) */
+	struct vm_counters vmc;	   /* minor/major faults, swap-ins... */
 };
 
 /* Linux's wait status: exit code or signal (sys/wait.h's macros). */

@@ -44,9 +44,9 @@
 #define SYS_KEEL_VM_STAT     1005 /* vmstat counters */
 #define SYS_KEEL_KSTAT	     1010
 /* keel_kstat(which)'s figures (threadtests' leak checks). */
-#define KSTAT_HEAP_BYTES    0 /* kernel heap bytes in use */
-#define KSTAT_TASKS	    1 /* tasks not yet freed */
-#define KSTAT_FUTEX_WAITERS 2 /* threads asleep in futex_wait */
+#define KSTAT_HEAP_BYTES     0 /* kernel heap bytes in use */
+#define KSTAT_TASKS	     1 /* tasks not yet freed */
+#define KSTAT_FUTEX_WAITERS  2 /* threads asleep in futex_wait */
 #define SYS_KEEL_IPC_OBJECTS 1011
 
 void syscall_init(void);

@@ -572,7 +572,8 @@ void task_sleep(uint32_t n)
 		cls->block(current);
 		trace_event("IO_START by", current);
 		sleepers_insert(current);
-		reschedule(); /* wake_sleepers or task_interrupt clears the why */
+		reschedule(); /* wake_sleepers or task_interrupt clears the why
+			       */
 	}
 	irq_restore(on);
 }

@@ -3,9 +3,9 @@
  *
  * Message queues with typed messages (001_*: message passing), shared
  * memory between forked processes, semaphore sets (OSTEP ch. 31) with
- * SEM_UNDO, and the errors Linux gives for bad ids, sizes and pointers.  Every case removes
- * what it creates; libkeel's runner checks that free frames are back at
- * their baseline after each case, and the last case that no IPC object
+ * SEM_UNDO, and the errors Linux gives for bad ids, sizes and pointers.  Every
+ * case removes what it creates; libkeel's runner checks that free frames are
+ * back at their baseline after each case, and the last case that no IPC object
  * is left (keel's call 1011; on Linux that check is skipped).
  *
  * The same binary runs on Linux (tools/oracle) and prints the same bytes.

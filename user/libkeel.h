@@ -19,6 +19,14 @@
  * (Linux: ENOSYS). */
 long keel_free_frames(void);
 
+/*
+ * Bring in every page of the program's image and 32 KiB of stack below the
+ * caller (pages are loaded at their first touch: demand paging), so that a
+ * leak check of free frames does not count this process's own first
+ * touches of its code, data or stack as leaked frames.
+ */
+void keel_prefault_image(void);
+
 /* keel_vm_limit(&req), keel_vm_trace(buf, max), keel_vm_stat(pid, out):
  * resident limits and policies, the last traced reference, vmstat's
  * counters (proc/swap.h and proc/sys_misc.c in the kernel). */

@@ -103,24 +103,6 @@ static int worker(uint32_t w, uint32_t pages, double deadline)
 	return 0;
 }
 
-/*
- * The program's own pages come in on first touch (demand paging), so code
- * this process runs for the first time after the "before" count (the
- * leak check itself, its messages) would take frames and look like a leak.
- * Touch the whole image and some stack first.
- */
-extern const char __executable_start[], _end[];
-
-static void prefault(void)
-{
-	volatile char stack[32768];
-	char sink = 0;
-
-	for (const char *p = __executable_start; p < _end; p += 4096)
-		sink ^= *(const volatile char *)p;
-	memset((char *)stack, sink, sizeof stack);
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t before[10], after[10];
@@ -138,7 +120,9 @@ int main(int argc, char **argv)
 		deadline = start + (double)ticks / (double)hz;
 		goto coordinator;
 	}
-	prefault();
+	/* Its own first touches must not look like leaked frames, and
+	 * this process shares no page with the soak (see below). */
+	keel_prefault_image();
 	if (nw < 1 || nw > MAX_WORKERS || hz < 1 || ticks < 1 ||
 	    vm_stat(-1, before) < 0 || before[ST_SLOTS] == 0) {
 		printf("swapsoak: FAIL: bad arguments or no swap area\n");

@@ -1427,6 +1427,7 @@ int main(int argc, char **argv)
 	 * on keel: Linux has no check, and a nanosleep here would change
 	 * what qemu-i386's nanosleep(NULL) finds on its stack (efault_*). */
 	if (on_keel()) {
+		keel_prefault_image();
 		frames_missing(keel_free_frames());
 		sleep_ms(1);
 	}
