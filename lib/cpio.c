@@ -283,12 +283,12 @@ static int check_entry(const struct cpio_entry *e, bool crc, char *msg,
 	/* The trailer is an empty marker: data there would move the
 	 * archive's end off a multiple of 4 and mean nothing. */
 	if (is_trailer(e))
-		return e->size == 0 ? CPIO_OK
-				    : fail(msg, len, CPIO_E_DATA,
-					   "entry %u (the trailer): %u bytes "
-					   "of data, a trailer has none",
-					   (unsigned)e->index,
-					   (unsigned)e->size);
+		return e->size == 0
+			   ? CPIO_OK
+			   : fail(msg, len, CPIO_E_DATA,
+				  "entry %u (the trailer): %u bytes "
+				  "of data, a trailer has none",
+				  (unsigned)e->index, (unsigned)e->size);
 	n = norm_check(e->name, e->namesize - 1);
 	if (n < 0)
 		return fail(msg, len, (enum cpio_error)(-n),
