@@ -133,8 +133,7 @@ int main(int argc, char **argv)
 	if (total > before[ST_FREE] + before[ST_SLOTS] / 2)
 		total = before[ST_FREE] + before[ST_SLOTS] / 2;
 	pages = (uint32_t)(total / (uint64_t)nw);
-	start = now_s();
-	deadline = start + (double)ticks / (double)hz;
+	start = now_s(); /* the coordinator keeps its own deadline */
 	printf(
 	    "swapsoak: %d workers x %u pages, %llu frames free, %llu slots\n",
 	    nw, pages, (unsigned long long)before[ST_FREE],
