@@ -183,7 +183,7 @@ static TRAP_CALL struct trap_frame *page_fault(struct trap_frame *tf)
 	if (rc == 0) {
 		/* Trace mode: step this one instruction, then hide the page
 		 * again at the #DB (proc/resident.c). */
-		if (resident_trace_step(p, addr))
+		if (p->rs && resident_trace_step(p, addr))
 			tf->eflags |= EFLAGS_TF;
 		return tf; /* resolved: the instruction runs again */
 	}

@@ -116,6 +116,7 @@ struct proc {
 	struct vm_space *vm;
 	struct vma *vma; /* nvma areas by address; room for vma_cap */
 	int nvma, vma_cap;
+	int vma_hint;		 /* vma_find's last answer: looked at first */
 	uint32_t brk_start, brk; /* the heap: [brk_start, brk) */
 
 	struct file *fd[PROC_FDS];

@@ -369,7 +369,12 @@ static bool deliver(struct trap_frame *tf, const uint64_t *saved)
  * then finish an interrupted system call no handler took. */
 static TRAP_CALL struct trap_frame *user_return(struct trap_frame *tf)
 {
-	if (task_current()->proc && !deliver(tf, NULL))
+	struct task *t = task_current();
+	/* The common case, a fault or interrupt with nothing pending, in a
+	 * test or two (deliver and restart_fixup would say the same). */
+	if (!t->sigwake && tf->vector != T_SYSCALL)
+		return tf;
+	if (t->proc && !deliver(tf, NULL))
 		restart_fixup(tf, NULL);
 	return tf;
 }

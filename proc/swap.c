@@ -29,8 +29,8 @@
 #include "proc/proc.h"
 #include "sched/task.h"
 
-static uint64_t totals[VM_NEVENTS];
-static bool enabled;
+uint64_t vm_totals[VM_NEVENTS]; /* swap.h */
+bool swap_on; /* a swap area is there (swap.h's swap_enabled) */
 static uint8_t bounce[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static bool bounce_busy;
 static struct wait_queue bounce_wq;
@@ -46,21 +46,9 @@ const char *vm_event_name(enum vm_event e)
 	return (unsigned)e < VM_NEVENTS ? event_names[e] : "?";
 }
 
-void vm_count(struct proc *p, enum vm_event e)
-{
-	totals[e]++;
-	if (p)
-		p->vmc.n[e]++;
-}
-
 void swap_totals(uint64_t out[VM_NEVENTS])
 {
-	memcpy(out, totals, sizeof(totals));
-}
-
-bool swap_enabled(void)
-{
-	return enabled;
+	memcpy(out, vm_totals, sizeof(vm_totals));
 }
 
 void swap_init(void)
@@ -71,7 +59,7 @@ void swap_init(void)
 	} else if (!swapslot_init(disk_sectors(), frame_pool_get()->nframes)) {
 		kprintf("swap: no memory for the slot tables: no swap\n");
 	} else {
-		enabled = true;
+		swap_on = true;
 		kprintf("swap: %u slots of 4 KiB on the disk\n",
 			swapslot_total());
 	}
@@ -125,7 +113,7 @@ int swap_out(struct proc *p, uint32_t va)
 {
 	struct uvm_victim v;
 	uint32_t slot = SWAPSLOT_NONE;
-	if (!enabled)
+	if (!swap_on)
 		return -ENOSPC;
 	if (uvm_evict_begin(p->vm, va, &v) != VM_OK)
 		return -EAGAIN;

@@ -37,8 +37,17 @@
 
 struct proc;
 
-/* One event for p (may be NULL) and the totals. */
-void vm_count(struct proc *p, enum vm_event e);
+/* The kernel-wide counts, by enum vm_event (proc/swap.c). */
+extern uint64_t vm_totals[VM_NEVENTS];
+/* One event for p (its struct vm_counters; may be NULL) and the totals.
+ * A macro, so that this header need not see struct proc. */
+#define vm_count(p, e)                                                         \
+	do {                                                                   \
+		struct proc *vm_count_p_ = (p);                                \
+		vm_totals[(e)]++;                                              \
+		if (vm_count_p_)                                               \
+			vm_count_p_->vmc.n[(e)]++;                             \
+	} while (0)
 /* "minor", "major", ... */
 const char *vm_event_name(enum vm_event e);
 
@@ -57,7 +66,12 @@ struct keel_vm_limit_req {
 };
 #define KEEL_VM_FUTURE_MAX 4096u
 
-bool swap_enabled(void);
+extern bool swap_on;
+static inline bool swap_enabled(void)
+{
+	return swap_on;
+}
+
 /* Page out the present page va of p (a victim): 0, -EAGAIN (it changed
  * or went: pick again), -ENOSPC (no free slot), -EIO. */
 int swap_out(struct proc *p, uint32_t va);

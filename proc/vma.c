@@ -22,9 +22,17 @@
 
 struct vma *vma_find(struct proc *p, uint32_t va)
 {
+	/* Faults come in runs on one area: try the last one found first.
+	 * Areas never overlap, so whichever holds va is the answer, even
+	 * if the table changed since (the hint is only an index). */
+	int h = p->vma_hint;
+	if (h < p->nvma && va >= p->vma[h].start && va < p->vma[h].end)
+		return &p->vma[h];
 	for (int i = 0; i < p->nvma; i++)
-		if (va >= p->vma[i].start && va < p->vma[i].end)
+		if (va >= p->vma[i].start && va < p->vma[i].end) {
+			p->vma_hint = i;
 			return &p->vma[i];
+		}
 	return NULL;
 }
 
@@ -284,6 +292,14 @@ static int fill_page(struct proc *p, const struct vma *v, uint32_t page)
 	return rc;
 }
 
+/* Does p keep a resident set (it has one, or will at its next fault: a
+ * swap area or vm.frames= exists)?  Without one a fault skips the
+ * bookkeeping (proc_resolve's fast path). */
+static inline bool resident_wanted(const struct proc *p)
+{
+	return p->rs || swap_enabled() || resident_default_frames;
+}
+
 int proc_resolve(struct proc *p, uint32_t va, bool write)
 {
 	struct vma *v = vma_find(p, va);
@@ -320,6 +336,21 @@ int proc_resolve(struct proc *p, uint32_t va, bool write)
 		 * are never evicted (their sharers would part). */
 		if (resolve_shared(p, v, page) != VM_OK)
 			return -ENOMEM;
+		vm_count(p, VM_MINOR);
+		return 0;
+	}
+	if (!resident_wanted(p)) {
+		/* No swap area, no limit: nothing to evict, nothing swapped
+		 * (the fast path of a first touch: fault_zero_page). */
+		if (!v->file) {
+			if (uvm_alloc_page(p->vm, page,
+					   (v->prot & PROT_WRITE) ? VM_WRITE
+								  : 0) != VM_OK)
+				return -ENOMEM;
+			p->lazy_faults++;
+		} else if (fill_page(p, v, page) != VM_OK) {
+			return -ENOMEM;
+		}
 		vm_count(p, VM_MINOR);
 		return 0;
 	}
