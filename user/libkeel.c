@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -181,8 +182,10 @@ void keel_prefault_image(void)
 	volatile char stack[32768];
 	char sink = 0;
 
-	for (const char *p = __executable_start; p < _end; p += 4096)
-		sink ^= *(const volatile char *)p;
+	/* As addresses: the image's two ends are different objects to C. */
+	for (uintptr_t a = (uintptr_t)__executable_start; a < (uintptr_t)_end;
+	     a += 4096)
+		sink ^= *(const volatile char *)a;
 	memset((char *)stack, sink, sizeof stack);
 }
 
