@@ -143,9 +143,7 @@ int main(int argc, char **argv)
 	 * A coordinator process runs the workers and watches them; this one
 	 * only waits for it.  So when the leak check below runs, every
 	 * process the soak made has ended: what the kernel still holds then
-	 * is a leak, not a live process's kernel memory (the coordinator's
-	 * resident set grows while it runs and its heap blocks can pin heap
-	 * pages behind the workers' freed ones until it ends).
+	 * is a leak, not memory a live process of the soak still holds.
 	 */
 	pid_t coord = fork();
 	if (coord < 0) {
